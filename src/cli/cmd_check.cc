@@ -1,0 +1,63 @@
+// shardplan check: re-discovers the universe and validates the plan against it before the run.
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "core/check.h"
+
+namespace shardplan::cli {
+namespace {
+
+struct CheckCommand {
+  std::string plan;
+  UniverseOptions universe;
+  TimingOptions timing;
+  bool strict = false;
+};
+
+void print_balance(const Plan& plan, std::size_t universe_size) {
+  const Balance balance = balance_of(plan);
+  fmt::print("coverage: {} of {} test files planned, {} shards, none empty\n",
+             universe_size, universe_size, plan.shard_count);
+  fmt::print("balance: max {}, mean {}, min {}; makespan / lower bound = {:.3f}\n",
+             seconds_text(balance.max), seconds_text(balance.mean), seconds_text(balance.min),
+             balance.ratio_to_lower_bound);
+}
+
+int run_check(const CheckCommand& options) {
+  const RealFileSystem fs;
+  auto plan = load_plan(fs, options.plan);
+  if (!plan) return fail(plan.error());
+  auto inputs = load_inputs(fs, options.universe, options.timing);
+  if (!inputs) return fail(inputs.error());
+  const CheckReport report = check_plan(*plan, inputs->universe);
+  for (const NewFile& file : report.new_files) {
+    const std::string text = fmt::format("{} is not in the plan (added after planning?): the "
+                                         "plugin runs it in shard {}", file.path, file.shard);
+    options.strict ? (void)fmt::print(stderr, "shardplan: error: {}\n", text) : warn(text);
+  }
+  for (const std::string& error : report.errors) fmt::print(stderr, "shardplan: error: {}\n", error);
+  if (!report.ok(options.strict)) {
+    fmt::print(stderr, "shardplan: check failed: {} problem(s) in {}; re-plan with 'shardplan plan'\n",
+               report.errors.size() + (options.strict ? report.new_files.size() : 0), options.plan);
+    return kExitInvalid;
+  }
+  print_balance(*plan, inputs->universe.size() - report.new_files.size());
+  return kExitOk;
+}
+
+}  // namespace
+
+Runner setup_check(CLI::App& command) {
+  auto options = std::make_shared<CheckCommand>();
+  command.add_option("--plan", options->plan, "Plan file")->required();
+  add_universe_options(command, options->universe);
+  add_timing_options(command, options->timing);
+  command.add_flag("--strict", options->strict,
+                   "Fail on test files the plan does not know (by default they are warnings: the "
+                   "plugin runs each in exactly one shard)");
+  command.footer("Exit codes: 0 the plan covers the suite; 1 a problem was found; 2 usage error.");
+  return [options] { return run_check(*options); };
+}
+
+}  // namespace shardplan::cli

@@ -1,0 +1,110 @@
+#include "cli/common.h"
+
+#include <fmt/format.h>
+
+#include "core/discover.h"
+#include "core/emit/plan_json.h"
+#include "core/timings/durations.h"
+
+namespace shardplan::cli {
+
+int fail(const Diagnostic& error, int code) {
+  fmt::print(stderr, "shardplan: error: {}\n", error.format());
+  return code;
+}
+
+void warn(const std::string& message) { fmt::print(stderr, "shardplan: warning: {}\n", message); }
+void note(const std::string& message) { fmt::print(stderr, "shardplan: {}\n", message); }
+
+void add_universe_options(CLI::App& command, UniverseOptions& options) {
+  command.add_option("--root", options.root, "Project root: pytest's rootdir (default: .)");
+  command.add_option("--include", options.include,
+                     "Keep only test files at or under this root-relative path (repeatable)");
+  command.add_option("--exclude", options.exclude,
+                     "Drop test files at or under this path, or matching this glob (repeatable)");
+  command.add_option("--files-from", options.files_from,
+                     "Read the test files from this list (one root-relative path per line; - for "
+                     "stdin) instead of walking --root");
+  command.add_flag("--files-from-timings", options.files_from_timings,
+                   "The test files are the files named in the timings");
+}
+
+void add_timing_options(CLI::App& command, TimingOptions& options) {
+  command.add_option("--durations", options.durations,
+                     "pytest-split .test_durations file (JSON object: node id -> seconds)");
+}
+
+namespace {
+
+Result<std::string> read_input(const FileSystem& fs, const std::string& path) {
+  if (path == "-") {
+    std::string content((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    return content;
+  }
+  return fs.read(path);
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> load_universe(const FileSystem& fs, const UniverseOptions& options,
+                                               const Timings* timings) {
+  if (options.files_from_timings || !options.files_from.empty()) {
+    std::vector<std::string> files;
+    if (options.files_from_timings) {
+      if (!timings) return error_in("", "--files-from-timings needs --durations");
+      files = files_in_timings(*timings);
+    } else {
+      auto content = read_input(fs, options.files_from);
+      if (!content) return content.error();
+      auto listed = parse_file_list(*content, options.files_from == "-" ? "<stdin>" : options.files_from);
+      if (!listed) return listed.error();
+      files = std::move(*listed);
+    }
+    return filter_files(files, options.include, options.exclude);
+  }
+  if (fs.kind(options.root) != EntryKind::directory) {
+    return error_in(options.root, "--root is not a directory");
+  }
+  auto found = discover(fs, DiscoverOptions{options.root, options.include, options.exclude});
+  if (!found) return found.error();
+  for (const Diagnostic& warning : found->warnings) warn(warning.format());
+  return std::move(found->files);
+}
+
+Result<Inputs> load_inputs(const FileSystem& fs, const UniverseOptions& universe,
+                           const TimingOptions& timing) {
+  Inputs inputs;
+  if (!timing.durations.empty()) {
+    auto content = read_input(fs, timing.durations);
+    if (!content) return content.error();
+    auto parsed = parse_durations(*content, timing.durations);
+    if (!parsed) return parsed.error();
+    inputs.timings = std::move(*parsed);
+    if (inputs.timings->skipped_invalid > 0) {
+      warn(fmt::format("{}: skipped {} entries whose value is not a non-negative finite number of "
+                       "seconds", timing.durations, inputs.timings->skipped_invalid));
+    }
+  }
+  auto files = load_universe(fs, universe, inputs.timings ? &*inputs.timings : nullptr);
+  if (!files) return files.error();
+  inputs.universe = std::move(*files);
+  return inputs;
+}
+
+Result<Plan> load_plan(const FileSystem& fs, const std::string& path) {
+  auto content = fs.read(path);
+  if (!content) return content.error();
+  return plan_from_json(*content, path);
+}
+
+Result<const Shard*> shard_of(const Plan& plan, int index, const std::string& plan_path) {
+  if (index < 1 || index > static_cast<int>(plan.shards.size())) {
+    return error_in(plan_path, fmt::format("--shard {} is out of range: this plan has shards 1 to {}",
+                                           index, plan.shards.size()));
+  }
+  return &plan.shards[static_cast<std::size_t>(index - 1)];
+}
+
+std::string seconds_text(double seconds) { return fmt::format("{:.2f} s", seconds); }
+
+}  // namespace shardplan::cli

@@ -1,0 +1,59 @@
+// What every subcommand shares: the exit-code table, printing diagnostics, and loading the
+// universe and timings from command-line options. Only the CLI sees streams and exit codes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "core/diagnostic.h"
+#include "core/fs.h"
+#include "core/model.h"
+#include "core/plan/workload.h"
+
+namespace shardplan::cli {
+
+// Exit codes, documented in --help and the README.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInvalid = 1;  // invalid input or a failed check
+inline constexpr int kExitUsage = 2;    // wrong usage, or a request that cannot be met
+
+int fail(const Diagnostic& error, int code = kExitInvalid);  // prints "shardplan: error: ..."
+void warn(const std::string& message);                       // prints "shardplan: warning: ..."
+void note(const std::string& message);                       // prints "shardplan: ..."
+
+struct UniverseOptions {
+  std::string root = ".";
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  std::string files_from;
+  bool files_from_timings = false;
+};
+
+struct TimingOptions {
+  std::string durations;
+};
+
+void add_universe_options(CLI::App& command, UniverseOptions& options);
+void add_timing_options(CLI::App& command, TimingOptions& options);
+
+struct Inputs {
+  std::vector<std::string> universe;
+  std::optional<Timings> timings;
+};
+
+// Reads timings (if any) and finds the universe; prints warnings; errors are returned.
+Result<Inputs> load_inputs(const FileSystem& fs, const UniverseOptions& universe,
+                           const TimingOptions& timing);
+Result<std::vector<std::string>> load_universe(const FileSystem& fs, const UniverseOptions& options,
+                                               const Timings* timings);
+Result<Plan> load_plan(const FileSystem& fs, const std::string& path);
+
+// Shard I of the plan, or a usage error naming the valid range.
+Result<const Shard*> shard_of(const Plan& plan, int index, const std::string& plan_path);
+
+std::string seconds_text(double seconds);  // "12.34 s"
+
+}  // namespace shardplan::cli

@@ -1,0 +1,55 @@
+// shardplan: plans a pytest suite into N balanced CI shards. This file only wires the
+// subcommand table to CLI11 and maps failures to the documented exit codes.
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+
+namespace shardplan::cli {
+
+std::span<const Command> commands() {
+  static const Command table[] = {
+      {"files", "Print the test files pytest would collect (the universe)", setup_files},
+      {"plan", "Plan the test files into N balanced shards", setup_plan},
+      {"show", "Print one shard's runner arguments", setup_show},
+      {"run", "Run a command with one shard's arguments appended", setup_run},
+      {"check", "Validate a plan against the current test files", setup_check},
+      {"plugin-path", "Print the directory holding the bundled pytest plugin", setup_plugin_path},
+  };
+  return table;
+}
+
+constexpr const char* kFooter =
+    "Exit codes: 0 ok; 1 invalid input or a failed check; 2 usage error or a request that "
+    "cannot be met; 'run' exits with its command's code.";
+
+}  // namespace shardplan::cli
+
+int main(int argc, char** argv) {
+  using namespace shardplan::cli;
+  CLI::App app{"shardplan " SHARDPLAN_VERSION ": split a pytest suite into N balanced CI shards"};
+  app.footer(kFooter);
+  app.set_version_flag("--version", SHARDPLAN_VERSION);
+  app.require_subcommand(1);
+  std::vector<std::pair<CLI::App*, Runner>> runners;
+  for (const Command& command : commands()) {
+    CLI::App* sub = app.add_subcommand(command.name, command.summary);
+    sub->footer(kFooter);
+    runners.emplace_back(sub, command.setup(*sub));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  try {
+    for (auto& [sub, run] : runners) {
+      if (sub->parsed()) return run();
+    }
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "shardplan: internal error: {} (please report this)\n", e.what());
+    return 70;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,117 @@
+#include "core/check.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace shardplan {
+namespace {
+
+struct SliceSeen {
+  std::vector<const Slice*> slices;
+  std::vector<int> shards;
+};
+
+void check_shard_list(const Plan& plan, std::vector<std::string>& errors) {
+  if (plan.shard_count < 1) errors.push_back("the plan has no shards (shard_count < 1)");
+  if (static_cast<int>(plan.shards.size()) != plan.shard_count) {
+    errors.push_back(fmt::format("shard_count is {} but the plan lists {} shards", plan.shard_count,
+                                 plan.shards.size()));
+  }
+  for (std::size_t i = 0; i < plan.shards.size(); ++i) {
+    const Shard& shard = plan.shards[i];
+    if (shard.index != static_cast<int>(i) + 1) {
+      errors.push_back(fmt::format("shard at position {} has index {}, expected {}", i + 1,
+                                   shard.index, i + 1));
+    }
+    if (shard.files.empty() && shard.slices.empty()) {
+      errors.push_back(fmt::format("shard {} is empty", shard.index));
+    }
+  }
+}
+
+void check_slices_of(const std::string& file, const SliceSeen& seen, std::vector<std::string>& errors) {
+  const int count = seen.slices.front()->count;
+  std::set<int> indexes, shards(seen.shards.begin(), seen.shards.end());
+  std::set<std::string> tests;
+  int owners = 0;
+  for (const Slice* slice : seen.slices) {
+    indexes.insert(slice->index);
+    owners += slice->owner ? 1 : 0;
+    if (slice->count != count) errors.push_back(fmt::format("{}: slices disagree on their count", file));
+    for (const std::string& test : slice->tests) {
+      if (file_of(test) != file) errors.push_back(fmt::format("{}: slice lists '{}' of another file", file, test));
+      if (!tests.insert(test).second) errors.push_back(fmt::format("{}: test '{}' is in two slices", file, test));
+    }
+  }
+  if (static_cast<int>(seen.slices.size()) != count || static_cast<int>(indexes.size()) != count ||
+      *indexes.begin() != 1 || *indexes.rbegin() != count) {
+    errors.push_back(fmt::format("{}: expected slices 1..{} once each, found {}", file, count,
+                                 seen.slices.size()));
+  }
+  if (shards.size() != seen.shards.size()) errors.push_back(fmt::format("{}: two slices share a shard", file));
+  if (owners != 1) errors.push_back(fmt::format("{}: {} slices are marked owner, expected 1", file, owners));
+}
+
+}  // namespace
+
+std::vector<std::string> check_structure(const Plan& plan) {
+  std::vector<std::string> errors;
+  check_shard_list(plan, errors);
+  std::map<std::string, std::vector<int>> whole;
+  std::map<std::string, SliceSeen> sliced;
+  for (const Shard& shard : plan.shards) {
+    for (const std::string& file : shard.files) whole[file].push_back(shard.index);
+    for (const Slice& slice : shard.slices) {
+      sliced[slice.file].slices.push_back(&slice);
+      sliced[slice.file].shards.push_back(shard.index);
+    }
+  }
+  for (const auto& [file, shards] : whole) {
+    if (shards.size() > 1) {
+      errors.push_back(fmt::format("{} is planned {} times (shards {})", file, shards.size(),
+                                   fmt::join(shards, ", ")));
+    }
+    if (sliced.count(file)) errors.push_back(fmt::format("{} is planned whole and as slices", file));
+  }
+  for (const auto& [file, seen] : sliced) check_slices_of(file, seen, errors);
+  return errors;
+}
+
+CheckReport check_plan(const Plan& plan, const std::vector<std::string>& universe) {
+  CheckReport report;
+  report.errors = check_structure(plan);
+  const std::vector<std::string> planned = planned_files(plan);
+  for (const std::string& file : planned) {
+    if (!std::binary_search(universe.begin(), universe.end(), file)) {
+      report.gone.push_back(file);
+      report.errors.push_back(fmt::format("{} is planned but is not a test file any more", file));
+    }
+  }
+  for (const std::string& file : universe) {
+    if (!std::binary_search(planned.begin(), planned.end(), file)) {
+      report.new_files.push_back({file, shard_for_unknown_file(file, plan.shard_count)});
+    }
+  }
+  report.universe_changed = universe_digest(universe) != plan.universe_digest;
+  return report;
+}
+
+Balance balance_of(const Plan& plan) {
+  Balance balance;
+  if (plan.shards.empty()) return balance;
+  balance.min = plan.shards.front().predicted_seconds;
+  double sum = 0;
+  for (const Shard& shard : plan.shards) {
+    balance.max = std::max(balance.max, shard.predicted_seconds);
+    balance.min = std::min(balance.min, shard.predicted_seconds);
+    sum += shard.predicted_seconds;
+  }
+  balance.mean = sum / static_cast<double>(plan.shards.size());
+  balance.ratio_to_lower_bound = plan.lower_bound > 0 ? balance.max / plan.lower_bound : 1.0;
+  return balance;
+}
+
+}  // namespace shardplan

@@ -1,0 +1,38 @@
+// Validation of a plan against the current universe of test files, before anything runs:
+// every file in exactly one shard (or split into consistent slices), exactly N non-empty
+// shards, no file planned that is gone. Pure: plan and universe in, findings out.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/model.h"
+
+namespace shardplan {
+
+struct NewFile {
+  std::string path;
+  int shard = 1;  // where the plugin runs it: shard_for_unknown_file
+};
+
+struct CheckReport {
+  std::vector<std::string> errors;    // each a complete sentence naming what and where
+  std::vector<NewFile> new_files;     // in the universe, not in the plan
+  std::vector<std::string> gone;      // planned, no longer in the universe (also in errors)
+  bool universe_changed = false;      // digest differs from the plan's
+  bool ok(bool strict) const { return errors.empty() && (!strict || new_files.empty()); }
+};
+
+// Structural checks only (shard count and order, empty shards, duplicates, slice sets).
+std::vector<std::string> check_structure(const Plan& plan);
+
+// Structural checks plus coverage of `universe` (sorted, unique).
+CheckReport check_plan(const Plan& plan, const std::vector<std::string>& universe);
+
+struct Balance {
+  double max = 0, mean = 0, min = 0;
+  double ratio_to_lower_bound = 0;  // makespan / lower bound (1 when the bound is 0)
+};
+Balance balance_of(const Plan& plan);
+
+}  // namespace shardplan

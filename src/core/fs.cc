@@ -1,0 +1,197 @@
+#include "core/fs.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace shardplan {
+namespace stdfs = std::filesystem;
+
+namespace {
+
+std::string normalize(const std::string& path) {
+  if (path.empty() || path == ".") return "";
+  std::string out = path;
+  while (out.size() > 2 && out.compare(0, 2, "./") == 0) out.erase(0, 2);
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  return out == "." ? "" : out;
+}
+
+std::string parent_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+}  // namespace
+
+std::string join_path(const std::string& a, const std::string& b) {
+  const std::string left = normalize(a);
+  const std::string right = normalize(b);
+  if (left.empty()) return right;
+  if (right.empty()) return left;
+  return left + "/" + right;
+}
+
+// ---- RealFileSystem ----
+
+Result<std::string> RealFileSystem::read(const std::string& path) const {
+  std::error_code ec;
+  const auto status = stdfs::status(path, ec);
+  if (ec || !stdfs::exists(status)) return error_in(path, "no such file");
+  if (stdfs::is_directory(status)) return error_in(path, "is a directory, expected a file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return error_in(path, fmt::format("cannot open: {}", std::strerror(errno)));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return error_in(path, "read failed");
+  return buffer.str();
+}
+
+EntryKind RealFileSystem::kind(const std::string& path) const {
+  std::error_code ec;
+  const auto status = stdfs::status(path.empty() ? "." : path, ec);
+  if (ec) return EntryKind::other;
+  if (stdfs::is_regular_file(status)) return EntryKind::file;
+  if (stdfs::is_directory(status)) return EntryKind::directory;
+  return EntryKind::other;
+}
+
+Result<std::vector<DirEntry>> RealFileSystem::list(const std::string& dir) const {
+  std::error_code ec;
+  stdfs::directory_iterator it(dir.empty() ? "." : dir, ec);
+  if (ec) return error_in(dir, fmt::format("cannot list directory: {}", ec.message()));
+  std::vector<DirEntry> entries;
+  for (const auto& entry : it) {
+    std::error_code entry_ec;
+    const auto status = entry.status(entry_ec);  // follows symlinks
+    EntryKind kind = EntryKind::other;
+    if (!entry_ec && stdfs::is_regular_file(status)) kind = EntryKind::file;
+    if (!entry_ec && stdfs::is_directory(status)) kind = EntryKind::directory;
+    entries.push_back({entry.path().filename().string(), kind});
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+  return entries;
+}
+
+std::string RealFileSystem::identity(const std::string& dir) const {
+  struct stat info {};
+  if (::stat(dir.empty() ? "." : dir.c_str(), &info) != 0) return "missing:" + dir;
+  return fmt::format("{}:{}", static_cast<unsigned long long>(info.st_dev),
+                     static_cast<unsigned long long>(info.st_ino));
+}
+
+// ---- MemoryFileSystem ----
+
+void MemoryFileSystem::add_dir(const std::string& path) {
+  std::string dir = normalize(path);
+  while (!dir.empty() && !dirs_.count(dir)) {
+    dirs_[dir] = dir;
+    dir = parent_of(dir);
+  }
+}
+
+void MemoryFileSystem::add_file(const std::string& path, std::string content) {
+  const std::string file = normalize(path);
+  add_dir(parent_of(file));
+  files_[file] = std::move(content);
+}
+
+void MemoryFileSystem::add_dir_alias(const std::string& path, const std::string& target) {
+  const std::string dir = normalize(path);
+  add_dir(parent_of(dir));
+  dirs_[dir] = "alias:" + normalize(target);
+}
+
+std::string MemoryFileSystem::resolve(const std::string& path) const {
+  std::string current = normalize(path);
+  for (int guard = 0; guard < 64; ++guard) {
+    bool changed = false;
+    for (std::string prefix = current; !prefix.empty(); prefix = parent_of(prefix)) {
+      const auto it = dirs_.find(prefix);
+      if (it != dirs_.end() && it->second.rfind("alias:", 0) == 0) {
+        current = join_path(it->second.substr(6), current.substr(prefix.size()));
+        changed = true;
+        break;
+      }
+    }
+    if (!changed) break;
+  }
+  return current;
+}
+
+Result<std::string> MemoryFileSystem::read(const std::string& path) const {
+  const std::string key = resolve(path);
+  if (const auto it = files_.find(key); it != files_.end()) return it->second;
+  if (key.empty() || dirs_.count(key)) return error_in(path, "is a directory, expected a file");
+  return error_in(path, "no such file");
+}
+
+EntryKind MemoryFileSystem::kind(const std::string& path) const {
+  const std::string key = resolve(path);
+  if (files_.count(key)) return EntryKind::file;
+  if (key.empty() || dirs_.count(key)) return EntryKind::directory;
+  return EntryKind::other;
+}
+
+Result<std::vector<DirEntry>> MemoryFileSystem::list(const std::string& dir) const {
+  const std::string key = resolve(dir);
+  if (kind(key) != EntryKind::directory) return error_in(dir, "cannot list directory: not a directory");
+  std::map<std::string, EntryKind> children;
+  const auto collect = [&](const std::string& path, EntryKind kind) {
+    if (parent_of(path) == key && !path.empty()) {
+      children[key.empty() ? path : path.substr(key.size() + 1)] = kind;
+    }
+  };
+  for (const auto& [path, content] : files_) collect(path, EntryKind::file);
+  for (const auto& [path, target] : dirs_) collect(path, EntryKind::directory);
+  std::vector<DirEntry> entries;
+  for (const auto& [name, kind] : children) entries.push_back({name, kind});
+  return entries;
+}
+
+std::string MemoryFileSystem::identity(const std::string& dir) const { return "mem:" + resolve(dir); }
+
+// ---- atomic write ----
+
+Result<bool> write_file_atomic(const std::string& path, std::string_view content) {
+  const stdfs::path target(path);
+  const stdfs::path dir = target.has_parent_path() ? target.parent_path() : stdfs::path(".");
+  std::string temp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0) return error_in(path, fmt::format("cannot create a temporary file beside it: {}", std::strerror(errno)));
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const std::string reason = std::strerror(errno);
+      ::close(fd);
+      ::unlink(temp.c_str());
+      return error_in(path, "write failed: " + reason + " (nothing was changed)");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(temp.c_str());
+    return error_in(path, "write failed while flushing (nothing was changed)");
+  }
+  ::chmod(temp.c_str(), 0644);
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    ::unlink(temp.c_str());
+    return error_in(path, "cannot replace: " + reason + " (nothing was changed)");
+  }
+  return true;
+}
+
+}  // namespace shardplan

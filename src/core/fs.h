@@ -1,0 +1,70 @@
+// The one seam through which the core touches the filesystem. Discovery and the CLI take a
+// FileSystem&, so tests run on an in-memory tree and never need temp directories.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.h"
+
+namespace shardplan {
+
+enum class EntryKind { file, directory, other };
+
+struct DirEntry {
+  std::string name;  // base name
+  EntryKind kind = EntryKind::other;  // symlinks are followed; broken ones are `other`
+  bool operator==(const DirEntry&) const = default;
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  // Whole content of a regular file; a directory or missing file is an error naming `path`.
+  virtual Result<std::string> read(const std::string& path) const = 0;
+  virtual EntryKind kind(const std::string& path) const = 0;  // `other` when missing
+  // Entries of a directory, sorted by name.
+  virtual Result<std::vector<DirEntry>> list(const std::string& dir) const = 0;
+  // A key that is equal for two paths naming the same directory (device and inode on a real
+  // filesystem), so a walk can detect symlink loops.
+  virtual std::string identity(const std::string& dir) const = 0;
+};
+
+// The real filesystem (std::filesystem underneath).
+class RealFileSystem final : public FileSystem {
+ public:
+  Result<std::string> read(const std::string& path) const override;
+  EntryKind kind(const std::string& path) const override;
+  Result<std::vector<DirEntry>> list(const std::string& dir) const override;
+  std::string identity(const std::string& dir) const override;
+};
+
+// An in-memory tree for tests and fuzzers. Paths are '/'-separated; "" and "." are the root.
+// Directories are implied by the files under them, or added with add_dir.
+class MemoryFileSystem final : public FileSystem {
+ public:
+  void add_file(const std::string& path, std::string content = "");
+  void add_dir(const std::string& path);
+  // A directory entry that points back at `target` (a symlink loop).
+  void add_dir_alias(const std::string& path, const std::string& target);
+
+  Result<std::string> read(const std::string& path) const override;
+  EntryKind kind(const std::string& path) const override;
+  Result<std::vector<DirEntry>> list(const std::string& dir) const override;
+  std::string identity(const std::string& dir) const override;
+
+ private:
+  std::string resolve(const std::string& path) const;
+  std::map<std::string, std::string> files_;
+  std::map<std::string, std::string> dirs_;  // path -> identity (itself, or an alias target)
+};
+
+// Joins two '/'-separated paths; an empty or "." side disappears.
+std::string join_path(const std::string& a, const std::string& b);
+
+// Writes `content` to `path` through a temporary file in the same directory and a rename,
+// so a failure never leaves a partial file behind.
+Result<bool> write_file_atomic(const std::string& path, std::string_view content);
+
+}  // namespace shardplan

@@ -1,0 +1,62 @@
+#include "core/model.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace shardplan {
+
+std::string_view file_of(std::string_view test_id) {
+  const auto sep = test_id.find("::");
+  return sep == std::string_view::npos ? test_id : test_id.substr(0, sep);
+}
+
+std::vector<std::string> planned_files(const Plan& plan) {
+  std::vector<std::string> files;
+  for (const Shard& shard : plan.shards) {
+    files.insert(files.end(), shard.files.begin(), shard.files.end());
+    for (const Slice& slice : shard.slices) files.push_back(slice.file);
+  }
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  return files;
+}
+
+std::uint64_t fnv1a64(std::string_view text) { return Fnv1a64().add(text).value(); }
+
+Fnv1a64& Fnv1a64::add(std::string_view text) {
+  for (const char c : text) {
+    hash_ ^= static_cast<unsigned char>(c);
+    hash_ *= 0x100000001b3ULL;
+  }
+  return *this;
+}
+
+Fnv1a64& Fnv1a64::add(double value) {
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  for (int byte = 0; byte < 8; ++byte) {
+    hash_ ^= (bits >> (8 * byte)) & 0xffU;
+    hash_ *= 0x100000001b3ULL;
+  }
+  return *this;
+}
+
+std::string digest_hex(std::uint64_t hash) { return fmt::format("fnv1a64:{:016x}", hash); }
+
+std::string universe_digest(const std::vector<std::string>& sorted_files) {
+  std::string joined;
+  for (const std::string& file : sorted_files) {
+    joined += file;
+    joined += '\n';
+  }
+  return digest_hex(fnv1a64(joined));
+}
+
+int shard_for_unknown_file(std::string_view path, int shard_count) {
+  if (shard_count <= 0) return 1;
+  return static_cast<int>(fnv1a64(path) % static_cast<std::uint64_t>(shard_count)) + 1;
+}
+
+}  // namespace shardplan

@@ -1,0 +1,106 @@
+// Value types shared by every module: test ids, timings, slices, shards and plans.
+// Pure data plus a few helpers on test ids; no I/O, no formatting of output.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shardplan {
+
+// The plan file format this build writes and understands (see docs/plan-format.md).
+inline constexpr int kPlanFormatVersion = 1;
+
+// pytest node id "path/to/test_x.py::Class::test[param]": the file is the text before the
+// first "::" (a bare path names a whole file).
+std::string_view file_of(std::string_view test_id);
+
+struct TestTiming {
+  std::string id;
+  double seconds = 0;
+  bool operator==(const TestTiming&) const = default;
+};
+
+// Recorded per-test durations, sorted by id, ids unique.
+struct Timings {
+  std::vector<TestTiming> tests;
+  std::size_t skipped_invalid = 0;  // negative, non-finite or non-numeric values
+};
+
+// The planner's view of one test file.
+struct FileWork {
+  std::string path;
+  double seconds = 0;                // sum of its timed tests, or the estimate
+  bool estimated = false;            // no timing: seconds is an estimate
+  std::vector<TestTiming> tests;     // timed tests, sorted by id
+};
+
+// A subset of one file's tests, run on one shard. Tests in the file that no slice lists
+// (added after the timings were recorded) run in the slice marked `owner`.
+struct Slice {
+  std::string file;
+  int index = 1;  // 1-based among the file's slices
+  int count = 1;  // number of slices of this file
+  bool owner = false;
+  double seconds = 0;  // predicted, including the file overhead
+  std::vector<std::string> tests;
+  bool operator==(const Slice&) const = default;
+};
+
+struct Shard {
+  int index = 1;                   // 1-based
+  std::vector<std::string> files;  // whole files, sorted
+  std::vector<Slice> slices;       // sorted by file
+  double predicted_seconds = 0;
+  bool operator==(const Shard&) const = default;
+};
+
+struct PlanStats {
+  std::size_t universe_files = 0;
+  std::size_t timed_files = 0;
+  std::size_t estimated_files = 0;   // universe files with no timing
+  std::size_t stale_entries = 0;     // timings for files outside the universe
+  std::size_t skipped_invalid = 0;   // timing values that were not valid durations
+  std::size_t known_tests = 0;
+  bool operator==(const PlanStats&) const = default;
+};
+
+struct Plan {
+  int version = kPlanFormatVersion;
+  int shard_count = 0;
+  double lower_bound = 0;     // no plan can finish before this
+  double makespan = 0;        // predicted time of the slowest shard
+  double file_overhead = 0;   // seconds charged once per file (or slice) a shard collects
+  bool estimated = false;     // true when no timings were given at all
+  std::string universe_digest;
+  std::string inputs_digest;
+  PlanStats stats;
+  std::vector<Shard> shards;
+  bool operator==(const Plan&) const = default;
+};
+
+// Every file the plan names (whole or sliced), sorted, once each.
+std::vector<std::string> planned_files(const Plan& plan);
+
+// Stable 64-bit FNV-1a hash; the plugin computes the same one in Python.
+std::uint64_t fnv1a64(std::string_view text);
+
+// Incremental FNV-1a 64 over text and numbers (a double contributes its IEEE-754 bits, least
+// significant byte first), so a digest needs no formatted copy of its input.
+class Fnv1a64 {
+ public:
+  Fnv1a64& add(std::string_view text);
+  Fnv1a64& add(double value);
+  std::uint64_t value() const { return hash_; }
+
+ private:
+  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
+std::string digest_hex(std::uint64_t hash);  // "fnv1a64:0123456789abcdef"
+// Digest of a sorted list of file paths (each followed by '\n').
+std::string universe_digest(const std::vector<std::string>& sorted_files);
+// 1-based shard that runs a test file the plan does not know (added after planning).
+int shard_for_unknown_file(std::string_view path, int shard_count);
+
+}  // namespace shardplan

@@ -1,0 +1,157 @@
+#include "core/plan/pack.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstdint>
+#include <numeric>
+#include <set>
+#include <tuple>
+
+namespace shardplan {
+namespace {
+
+std::vector<std::size_t> heaviest_first(const std::vector<PackItem>& items) {
+  std::vector<std::size_t> order(items.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (items[a].weight != items[b].weight) return items[a].weight > items[b].weight;
+    return items[a].rank < items[b].rank;
+  });
+  return order;
+}
+
+// Mutable view used by the improvement pass: members per bin and groups per bin.
+struct Bins {
+  const std::vector<PackItem>& items;
+  Packing& packing;
+  std::vector<std::vector<std::size_t>> members;
+  std::vector<std::multiset<int>> groups;
+
+  Bins(const std::vector<PackItem>& all, Packing& p)
+      : items(all), packing(p), members(p.loads.size()), groups(p.loads.size()) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const auto bin = static_cast<std::size_t>(p.bin_of[i]);
+      members[bin].push_back(i);
+      if (items[i].group >= 0) groups[bin].insert(items[i].group);
+    }
+  }
+  // True when `bin` would hold no other item of `item`'s group after `leaving` (if any) left.
+  bool fits(std::size_t item, std::size_t bin, std::size_t leaving = SIZE_MAX) const {
+    const int group = items[item].group;
+    if (group < 0) return true;
+    std::size_t present = groups[bin].count(group);
+    if (leaving != SIZE_MAX && items[leaving].group == group) --present;
+    return present == 0;
+  }
+  void relocate(std::size_t item, std::size_t to) {
+    const auto from = static_cast<std::size_t>(packing.bin_of[item]);
+    auto& list = members[from];
+    list.erase(std::find(list.begin(), list.end(), item));
+    members[to].push_back(item);
+    if (items[item].group >= 0) {
+      groups[from].erase(groups[from].find(items[item].group));
+      groups[to].insert(items[item].group);
+    }
+    packing.loads[from] -= items[item].weight;
+    packing.loads[to] += items[item].weight;
+    packing.bin_of[item] = static_cast<int>(to);
+  }
+};
+
+struct Candidate {
+  double pair_max = 0;
+  std::size_t item = SIZE_MAX;
+  std::size_t bin = 0;
+  std::size_t partner = SIZE_MAX;  // SIZE_MAX: a move, else a swap with this item
+};
+
+bool better(const Candidate& a, const Candidate& b, const std::vector<PackItem>& items) {
+  if (b.item == SIZE_MAX) return true;
+  if (a.pair_max != b.pair_max) return a.pair_max < b.pair_max;
+  const bool a_move = a.partner == SIZE_MAX;
+  const bool b_move = b.partner == SIZE_MAX;
+  if (a_move != b_move) return a_move;
+  if (items[a.item].rank != items[b.item].rank) return items[a.item].rank < items[b.item].rank;
+  return a.bin < b.bin;
+}
+
+void consider_moves(const Bins& bins, std::size_t heavy, double limit, Candidate& best) {
+  if (bins.members[heavy].size() < 2) return;
+  const auto& loads = bins.packing.loads;
+  for (const std::size_t item : bins.members[heavy]) {
+    const double weight = bins.items[item].weight;
+    for (std::size_t bin = 0; bin < loads.size(); ++bin) {
+      if (bin == heavy || !bins.fits(item, bin)) continue;
+      const Candidate move{std::max(loads[heavy] - weight, loads[bin] + weight), item, bin};
+      if (move.pair_max < limit && better(move, best, bins.items)) best = move;
+    }
+  }
+}
+
+void consider_swaps(const Bins& bins, std::size_t heavy, double limit, Candidate& best) {
+  const auto& loads = bins.packing.loads;
+  for (const std::size_t item : bins.members[heavy]) {
+    const double weight = bins.items[item].weight;
+    for (std::size_t bin = 0; bin < loads.size(); ++bin) {
+      if (bin == heavy) continue;
+      for (const std::size_t other : bins.members[bin]) {
+        const double delta = weight - bins.items[other].weight;
+        if (delta <= 0) continue;
+        const Candidate swap{std::max(loads[heavy] - delta, loads[bin] + delta), item, bin, other};
+        if (swap.pair_max >= limit || !better(swap, best, bins.items)) continue;
+        if (bins.fits(item, bin, other) && bins.fits(other, heavy, item)) best = swap;
+      }
+    }
+  }
+}
+
+std::size_t heaviest_bin(const std::vector<double>& loads) {
+  return static_cast<std::size_t>(std::max_element(loads.begin(), loads.end()) - loads.begin());
+}
+
+}  // namespace
+
+double Packing::makespan() const {
+  return loads.empty() ? 0.0 : *std::max_element(loads.begin(), loads.end());
+}
+
+Packing pack_lpt(const std::vector<PackItem>& items, int bins) {
+  assert(bins > 0 && items.size() >= static_cast<std::size_t>(bins));
+  Packing packing{std::vector<int>(items.size(), -1), std::vector<double>(bins, 0.0)};
+  std::vector<std::size_t> counts(bins, 0);
+  std::set<std::tuple<double, std::size_t, int>> by_load;
+  for (int bin = 0; bin < bins; ++bin) by_load.insert({0.0, 0, bin});
+  std::vector<std::set<int>> groups_in_bin(bins);
+  for (const std::size_t item : heaviest_first(items)) {
+    const int group = items[item].group;
+    auto it = by_load.begin();
+    while (group >= 0 && groups_in_bin[std::get<2>(*it)].count(group)) ++it;
+    const int bin = std::get<2>(*it);
+    by_load.erase(it);
+    packing.bin_of[item] = bin;
+    packing.loads[bin] += items[item].weight;
+    ++counts[bin];
+    if (group >= 0) groups_in_bin[bin].insert(group);
+    by_load.insert({packing.loads[bin], counts[bin], bin});
+  }
+  return packing;
+}
+
+void improve(Packing& packing, const std::vector<PackItem>& items) {
+  Bins bins(items, packing);
+  const std::size_t max_rounds = std::max<std::size_t>(100, 4 * packing.loads.size());
+  // Swaps look at every item of every bin; on very large inputs only moves are tried.
+  const bool try_swaps = items.size() * packing.loads.size() <= 20'000'000;
+  for (std::size_t round = 0; round < max_rounds; ++round) {
+    const std::size_t heavy = heaviest_bin(packing.loads);
+    const double limit = packing.loads[heavy] * (1 - 1e-12) - 1e-12;
+    Candidate best;
+    consider_moves(bins, heavy, limit, best);
+    if (try_swaps) consider_swaps(bins, heavy, limit, best);
+    if (best.item == SIZE_MAX) return;
+    if (best.partner != SIZE_MAX) bins.relocate(best.partner, heavy);
+    bins.relocate(best.item, best.bin);
+  }
+}
+
+}  // namespace shardplan

@@ -1,0 +1,32 @@
+// Packs weighted items into exactly N bins: longest-processing-time first, then an
+// improvement pass of moves and swaps out of the heaviest bin that never raises the makespan.
+// Items sharing a `group` (slices of one file) always land in different bins. Deterministic:
+// ties are broken by item rank, then bin index. Knows nothing about files, timings or output.
+#pragma once
+
+#include <vector>
+
+namespace shardplan {
+
+struct PackItem {
+  double weight = 0;
+  std::size_t rank = 0;  // unique; the lower rank goes first among equal weights
+  int group = -1;   // items with the same group >= 0 must be in different bins
+};
+
+struct Packing {
+  std::vector<int> bin_of;    // per item, 0-based bin
+  std::vector<double> loads;  // per bin
+  double makespan() const;
+};
+
+// Longest-processing-time first. Items go to the least loaded bin (then fewest items, then
+// lowest index) that holds no item of their group. Requires items.size() >= bins so that the
+// first `bins` items open every bin: no bin stays empty. Group sizes must not exceed `bins`.
+Packing pack_lpt(const std::vector<PackItem>& items, int bins);
+
+// Moves and swaps items out of the heaviest bin while that strictly lowers it without making
+// another bin at least as heavy; keeps every bin non-empty and groups apart. Bounded work.
+void improve(Packing& packing, const std::vector<PackItem>& items);
+
+}  // namespace shardplan

@@ -1,0 +1,252 @@
+#include "core/plan/planner.h"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "core/plan/pack.h"
+#include "core/plan/slicing.h"
+
+namespace shardplan {
+namespace {
+
+// One candidate layout: for each file, its cut into slices (empty: kept whole).
+struct Layout {
+  std::vector<std::vector<SliceRange>> cuts;
+  std::vector<PackItem> items;
+  std::vector<std::pair<std::size_t, std::size_t>> origin;  // item -> (file, slice or npos)
+  Packing packing;
+  std::size_t slices = 0;
+};
+
+constexpr std::size_t kWhole = std::numeric_limits<std::size_t>::max();
+
+double file_weight(const FileWork& file, double overhead) { return file.seconds + overhead; }
+
+bool sliceable(const FileWork& file) { return !file.estimated && file.tests.size() >= 2; }
+
+void build_items(const Workload& work, const PlanOptions& options, Layout& layout) {
+  for (std::size_t f = 0; f < work.files.size(); ++f) {
+    const FileWork& file = work.files[f];
+    const auto& cut = layout.cuts[f];
+    if (cut.size() < 2) {
+      layout.items.push_back({file_weight(file, options.file_overhead), layout.items.size(), -1});
+      layout.origin.emplace_back(f, kWhole);
+      continue;
+    }
+    for (std::size_t s = 0; s < cut.size(); ++s) {
+      layout.items.push_back({cut[s].seconds + options.file_overhead, layout.items.size(),
+                              static_cast<int>(f)});
+      layout.origin.emplace_back(f, s);
+    }
+    layout.slices += cut.size();
+  }
+}
+
+// What the sliced search needs again and again: the inputs and one cutter per sliceable file.
+struct SliceContext {
+  const Workload& work;
+  const PlanOptions& options;
+  std::vector<std::optional<FileCutter>> cutters;
+
+  SliceContext(const Workload& w, const PlanOptions& o) : work(w), options(o) {
+    for (const FileWork& file : work.files) {
+      cutters.emplace_back();
+      if (sliceable(file)) cutters.back().emplace(file.tests);
+    }
+  }
+};
+
+// Adds slices (to the files whose pieces are heaviest) until there are at least N items.
+void ensure_enough_pieces(const SliceContext& context, std::vector<std::vector<SliceRange>>& cuts) {
+  const Workload& work = context.work;
+  const PlanOptions& options = context.options;
+  std::size_t total = 0;
+  std::vector<std::size_t> pieces(work.files.size());
+  for (std::size_t f = 0; f < cuts.size(); ++f) total += pieces[f] = std::max<std::size_t>(1, cuts[f].size());
+  const auto shards = static_cast<std::size_t>(options.shards);
+  std::vector<bool> changed(work.files.size(), false);
+  for (; total < shards; ++total) {
+    std::size_t pick = kWhole;
+    double pick_weight = -1;
+    for (std::size_t f = 0; f < work.files.size(); ++f) {
+      if (!sliceable(work.files[f]) || pieces[f] >= work.files[f].tests.size()) continue;
+      const double per_piece = work.files[f].seconds / static_cast<double>(pieces[f]);
+      if (per_piece > pick_weight) pick = f, pick_weight = per_piece;
+    }
+    if (pick == kWhole) return;
+    ++pieces[pick];
+    changed[pick] = true;
+  }
+  for (std::size_t f = 0; f < cuts.size(); ++f) {
+    if (changed[f]) cuts[f] = context.cutters[f]->into(pieces[f]);
+  }
+}
+
+// Cuts every file heavier than `target` so that each slice fits it, packs, and improves.
+Layout layout_for_target(const SliceContext& context, double target) {
+  const Workload& work = context.work;
+  const PlanOptions& options = context.options;
+  Layout layout;
+  layout.cuts.resize(work.files.size());
+  const auto shards = static_cast<std::size_t>(options.shards);
+  for (std::size_t f = 0; f < work.files.size(); ++f) {
+    const FileWork& file = work.files[f];
+    if (!sliceable(file) || file_weight(file, options.file_overhead) <= target) continue;
+    const FileCutter& cutter = *context.cutters[f];
+    auto cut = cutter.within(std::max(0.0, target - options.file_overhead));
+    if (cut.size() > shards) cut = cutter.into(shards);
+    if (cut.size() >= 2) layout.cuts[f] = std::move(cut);
+  }
+  ensure_enough_pieces(context, layout.cuts);
+  build_items(work, options, layout);
+  layout.packing = pack_lpt(layout.items, options.shards);
+  improve(layout.packing, layout.items);
+  return layout;
+}
+
+Layout whole_file_layout(const Workload& work, const PlanOptions& options) {
+  Layout layout;
+  layout.cuts.resize(work.files.size());
+  build_items(work, options, layout);
+  layout.packing = pack_lpt(layout.items, options.shards);
+  improve(layout.packing, layout.items);
+  return layout;
+}
+
+double total_work(const Workload& work, double overhead) {
+  double total = 0;
+  for (const FileWork& file : work.files) total += file_weight(file, overhead);
+  return total;
+}
+
+double lower_bound(const Workload& work, const PlanOptions& options) {
+  double heaviest = 0;
+  for (const FileWork& file : work.files) {
+    double piece = file_weight(file, options.file_overhead);
+    if (options.allow_slicing && sliceable(file)) {
+      piece = 0;
+      for (const TestTiming& test : file.tests) piece = std::max(piece, test.seconds);
+      piece += options.file_overhead;
+    }
+    heaviest = std::max(heaviest, piece);
+  }
+  return std::max(total_work(work, options.file_overhead) / options.shards, heaviest);
+}
+
+bool better_layout(const Layout& a, const Layout& b) {
+  const double ma = a.packing.makespan(), mb = b.packing.makespan();
+  if (ma < mb * (1 - 1e-9)) return true;
+  return ma <= mb * (1 + 1e-9) && a.slices < b.slices;
+}
+
+// Bisection on the slice target between the lower bound and the whole-file makespan.
+Layout best_sliced_layout(const SliceContext& context, double low, double high) {
+  const int shards = context.options.shards;
+  Layout best = layout_for_target(context, high);
+  for (int step = 0; step < 12 && high - low > 1e-4 * high; ++step) {
+    const double target = low + (high - low) / 2;
+    Layout candidate = layout_for_target(context, target);
+    const bool reached = candidate.packing.makespan() <= target * (1 + 1e-9);
+    if (candidate.items.size() >= static_cast<std::size_t>(shards) &&
+        better_layout(candidate, best)) {
+      best = std::move(candidate);
+    }
+    (reached ? high : low) = target;
+  }
+  return best;
+}
+
+std::string inputs_digest(const Workload& work, const PlanOptions& options) {
+  Fnv1a64 hash;
+  hash.add(fmt::format("v{} n{} s{} e{}\n", kPlanFormatVersion, options.shards,
+                       options.allow_slicing, work.estimated))
+      .add(options.file_overhead);
+  for (const FileWork& file : work.files) {
+    hash.add(file.path).add("\t").add(file.seconds);
+    for (const TestTiming& test : file.tests) hash.add(test.id).add("\t").add(test.seconds);
+  }
+  return digest_hex(hash.value());
+}
+
+Slice make_slice(const FileWork& file, const std::vector<SliceRange>& cut, std::size_t s,
+                 double overhead) {
+  Slice slice{file.path, static_cast<int>(s + 1), static_cast<int>(cut.size()), s == 0,
+              cut[s].seconds + overhead, {}};
+  for (std::size_t t = cut[s].begin; t < cut[s].end; ++t) slice.tests.push_back(file.tests[t].id);
+  return slice;
+}
+
+Plan assemble_plan(const Workload& work, const PlanOptions& options, const Layout& layout) {
+  Plan plan;
+  plan.shard_count = options.shards;
+  plan.file_overhead = options.file_overhead;
+  plan.estimated = work.estimated;
+  plan.stats = work.stats;
+  plan.lower_bound = lower_bound(work, options);
+  std::vector<std::string> universe;
+  for (const FileWork& file : work.files) universe.push_back(file.path);
+  plan.universe_digest = universe_digest(universe);
+  plan.inputs_digest = inputs_digest(work, options);
+  plan.shards.resize(static_cast<std::size_t>(options.shards));
+  for (int i = 0; i < options.shards; ++i) plan.shards[static_cast<std::size_t>(i)].index = i + 1;
+  // Items are in file order, so files and slices land in each shard already sorted.
+  for (std::size_t item = 0; item < layout.items.size(); ++item) {
+    Shard& shard = plan.shards[static_cast<std::size_t>(layout.packing.bin_of[item])];
+    const auto [f, s] = layout.origin[item];
+    const FileWork& file = work.files[f];
+    if (s == kWhole) {
+      shard.files.push_back(file.path);
+      shard.predicted_seconds += file_weight(file, options.file_overhead);
+    } else {
+      shard.slices.push_back(make_slice(file, layout.cuts[f], s, options.file_overhead));
+      shard.predicted_seconds += shard.slices.back().seconds;
+    }
+  }
+  for (const Shard& shard : plan.shards) plan.makespan = std::max(plan.makespan, shard.predicted_seconds);
+  return plan;
+}
+
+}  // namespace
+
+std::size_t max_supported_shards(const Workload& work, bool allow_slicing) {
+  std::size_t pieces = 0;
+  for (const FileWork& file : work.files) {
+    pieces += allow_slicing && sliceable(file) ? file.tests.size() : 1;
+  }
+  return pieces;
+}
+
+Result<Plan> make_plan(const Workload& work, const PlanOptions& options) {
+  if (work.files.empty()) {
+    return error_in("", "no test files to plan: check --root, the pytest configuration, "
+                        "--include/--exclude, or the file list");
+  }
+  const std::size_t supported = max_supported_shards(work, options.allow_slicing);
+  if (static_cast<std::size_t>(options.shards) > supported) {
+    return error_in("", fmt::format(
+        "cannot fill {} shards: this suite supports at most {} ({}); ask for --shards {} or fewer",
+        options.shards, supported,
+        options.allow_slicing ? "one per timed test, one per untimed file" : "one per test file",
+        supported));
+  }
+  const bool files_suffice = work.files.size() >= static_cast<std::size_t>(options.shards);
+  const double bound = lower_bound(work, options);
+  std::optional<Layout> chosen;
+  if (files_suffice) chosen = whole_file_layout(work, options);
+  if (options.allow_slicing && (!chosen || chosen->packing.makespan() > bound * (1 + 1e-9))) {
+    double high = 0;
+    for (const FileWork& file : work.files) high = std::max(high, file_weight(file, options.file_overhead));
+    if (chosen) high = std::min(high, chosen->packing.makespan());
+    const SliceContext context(work, options);
+    Layout sliced = best_sliced_layout(context, bound, std::max(high, bound));
+    if (!chosen || sliced.packing.makespan() < chosen->packing.makespan() * (1 - 1e-9)) {
+      chosen = std::move(sliced);
+    }
+  }
+  return assemble_plan(work, options, *chosen);
+}
+
+}  // namespace shardplan

@@ -1,0 +1,113 @@
+#include "core/plan/slicing.h"
+
+#include <algorithm>
+#include <string_view>
+
+namespace shardplan {
+namespace {
+
+// Boundary levels, coarsest first: 0 = class (or a module-level test with its variants),
+// 1 = one test with all its parametrized variants, 2 = a single test id.
+constexpr int kLevels = 3;
+
+std::string_view unit_key(std::string_view id, int level) {
+  if (level == 2) return id;
+  const std::string_view base = id.substr(0, id.find('['));  // '::' may appear inside params
+  if (level == 1) return base;
+  const auto first = base.find("::");
+  const auto last = base.rfind("::");
+  return first == last ? base : base.substr(0, last);  // file::Class for methods
+}
+
+std::vector<SliceRange> units_at(const std::vector<TestTiming>& tests, int level) {
+  std::vector<SliceRange> units;
+  for (std::size_t i = 0; i < tests.size(); ++i) {
+    if (units.empty() || unit_key(tests[i].id, level) != unit_key(tests[i - 1].id, level)) {
+      units.push_back({i, i, 0});
+    }
+    units.back().end = i + 1;
+    units.back().seconds += tests[i].seconds;
+  }
+  return units;
+}
+
+// Consecutive units into parts of at most `cap` seconds (a larger unit stands alone).
+std::vector<SliceRange> greedy(const std::vector<SliceRange>& units, double cap) {
+  std::vector<SliceRange> parts;
+  for (const SliceRange& unit : units) {
+    if (!parts.empty() && parts.back().seconds + unit.seconds <= cap) {
+      parts.back().end = unit.end;
+      parts.back().seconds += unit.seconds;
+    } else {
+      parts.push_back(unit);
+    }
+  }
+  return parts;
+}
+
+// Smallest cap for which greedy needs at most `count` parts.
+double min_cap(const std::vector<SliceRange>& units, std::size_t count) {
+  double lo = 0, hi = 0;
+  for (const SliceRange& unit : units) {
+    lo = std::max(lo, unit.seconds);
+    hi += unit.seconds;
+  }
+  if (greedy(units, lo).size() <= count) return lo;
+  for (int step = 0; step < 64 && hi - lo > 1e-9 * std::max(1.0, hi); ++step) {
+    const double mid = lo + (hi - lo) / 2;
+    (greedy(units, mid).size() <= count ? hi : lo) = mid;
+  }
+  return hi;
+}
+
+// Splits the heaviest multi-test part in two until there are `count` parts.
+void split_until(std::vector<SliceRange>& parts, const std::vector<TestTiming>& tests,
+                 std::size_t count) {
+  while (parts.size() < count) {
+    auto widest = parts.end();
+    for (auto it = parts.begin(); it != parts.end(); ++it) {
+      if (it->end - it->begin < 2) continue;
+      if (widest == parts.end() || it->seconds > widest->seconds) widest = it;
+    }
+    if (widest == parts.end()) return;
+    SliceRange left{widest->begin, widest->begin + 1, tests[widest->begin].seconds};
+    while (left.end + 1 < widest->end && left.seconds * 2 < widest->seconds) {
+      left.seconds += tests[left.end++].seconds;
+    }
+    const SliceRange right{left.end, widest->end, widest->seconds - left.seconds};
+    *widest = left;
+    parts.insert(widest + 1, right);
+  }
+}
+
+}  // namespace
+
+FileCutter::FileCutter(const std::vector<TestTiming>& tests) : tests_(&tests) {
+  for (int level = 0; level < kLevels; ++level) units_.push_back(units_at(tests, level));
+}
+
+std::vector<SliceRange> FileCutter::within(double capacity) const {
+  const std::size_t finest = greedy(units_.back(), capacity).size();
+  for (int level = 0; level < kLevels - 1; ++level) {
+    auto parts = greedy(units_[level], capacity);
+    if (parts.size() <= finest) return parts;
+  }
+  return greedy(units_.back(), capacity);
+}
+
+std::vector<SliceRange> FileCutter::into(std::size_t count) const {
+  count = std::min(count, tests_->size());
+  const double best = min_cap(units_.back(), count);
+  for (int level = 0; level < kLevels; ++level) {
+    const auto& units = units_[level];
+    if (units.size() < count && level < kLevels - 1) continue;
+    const double cap = level < kLevels - 1 ? min_cap(units, count) : best;
+    if (level < kLevels - 1 && cap > best * 1.01 + 1e-9) continue;
+    auto parts = greedy(units, cap);
+    split_until(parts, *tests_, count);
+    return parts;
+  }
+  return {};
+}
+
+}  // namespace shardplan

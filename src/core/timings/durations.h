@@ -1,0 +1,20 @@
+// Reader for pytest-split's .test_durations: a JSON object {node id: seconds}, or the older
+// list of [node id, seconds] pairs. Takes text, not a path. Invalid values are skipped and
+// counted (never fatal); malformed JSON is an error naming source:line:column.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/diagnostic.h"
+#include "core/model.h"
+
+namespace shardplan {
+
+Result<Timings> parse_durations(std::string_view content, const std::string& source_name);
+
+// Where and why `content` is not valid JSON (line, column, reason), for error messages.
+// Returns an empty-message Diagnostic when it is valid.
+Diagnostic locate_json_error(std::string_view content, const std::string& source_name);
+
+}  // namespace shardplan

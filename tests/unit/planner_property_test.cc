@@ -1,0 +1,130 @@
+// Invariants of the planner over many random suites: exact coverage, exactly N non-empty
+// shards, byte-identical output under shuffled input, never worse than plain LPT, and
+// slicing never worse than the whole-file plan.
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "core/check.h"
+#include "core/emit/plan_json.h"
+#include "core/plan/pack.h"
+#include "core/plan/planner.h"
+#include "core/timings/durations.h"
+
+namespace shardplan {
+namespace {
+
+struct Suite {
+  std::vector<std::string> universe;
+  std::vector<TestTiming> tests;  // unsorted, may include stale files
+};
+
+Suite random_suite(std::mt19937_64& rng) {
+  Suite suite;
+  const int files = std::uniform_int_distribution<int>(1, 40)(rng);
+  std::lognormal_distribution<double> seconds(-1.0, 1.5);
+  for (int f = 0; f < files; ++f) {
+    const std::string path = fmt::format("pkg{}/test_{}.py", f % 3, f);
+    suite.universe.push_back(path);
+    const int roll = std::uniform_int_distribution<int>(0, 9)(rng);
+    if (roll == 0) continue;  // untimed file
+    const int tests = roll < 8 ? std::uniform_int_distribution<int>(1, 6)(rng)
+                               : std::uniform_int_distribution<int>(20, 120)(rng);
+    for (int t = 0; t < tests; ++t) {
+      const std::string id = t % 3 == 0 ? fmt::format("{}::TestC{}::test_{}", path, t / 9, t)
+                                        : fmt::format("{}::test_p[{}-{}]", path, t / 5, t);
+      suite.tests.push_back({id, t % 17 == 0 ? 0.0 : seconds(rng)});
+    }
+  }
+  if (rng() % 4 == 0) suite.tests.push_back({"gone/test_old.py::test_x", 1.0});
+  std::sort(suite.universe.begin(), suite.universe.end());
+  return suite;
+}
+
+std::string durations_json(std::vector<TestTiming> tests, std::mt19937_64& rng) {
+  std::shuffle(tests.begin(), tests.end(), rng);
+  std::string out = "{";
+  for (std::size_t i = 0; i < tests.size(); ++i) {
+    out += fmt::format("{}\"{}\": {}", i ? ", " : "", tests[i].id, tests[i].seconds);
+  }
+  return out + "}";
+}
+
+Workload workload_from(const std::string& json, const std::vector<std::string>& universe) {
+  auto timings = parse_durations(json, "d");
+  EXPECT_TRUE(timings.ok());
+  return build_workload(universe, &*timings);
+}
+
+// Every universe file once (whole, or as slices that list each of its timed tests once).
+void expect_exact_coverage(const Plan& plan, const Suite& suite) {
+  std::map<std::string, int> whole;
+  std::multiset<std::string> sliced_tests;
+  std::set<std::string> sliced_files;
+  for (const Shard& shard : plan.shards) {
+    ASSERT_FALSE(shard.files.empty() && shard.slices.empty()) << "empty shard " << shard.index;
+    for (const auto& file : shard.files) ++whole[file];
+    for (const auto& slice : shard.slices) {
+      sliced_files.insert(slice.file);
+      sliced_tests.insert(slice.tests.begin(), slice.tests.end());
+    }
+  }
+  for (const std::string& file : suite.universe) {
+    EXPECT_EQ(whole[file] + static_cast<int>(sliced_files.count(file)), 1) << file;
+  }
+  for (const TestTiming& test : suite.tests) {
+    if (sliced_files.count(std::string(file_of(test.id)))) {
+      EXPECT_EQ(sliced_tests.count(test.id), 1u) << test.id;
+    }
+  }
+  EXPECT_TRUE(check_structure(plan).empty());
+  EXPECT_TRUE(check_plan(plan, suite.universe).ok(true));
+}
+
+double plain_lpt_makespan(const Workload& work, int n) {
+  std::vector<PackItem> items;
+  for (const FileWork& file : work.files) items.push_back({file.seconds + 0.25, items.size(), -1});
+  return pack_lpt(items, n).makespan();
+}
+
+TEST(PlannerProperty, TenThousandRandomSuites) {
+  std::mt19937_64 rng(20261128);
+  int sliced_plans = 0;
+  for (int instance = 0; instance < 10000; ++instance) {
+    const Suite suite = random_suite(rng);
+    const int n = std::uniform_int_distribution<int>(1, 24)(rng);
+    const Workload work = workload_from(durations_json(suite.tests, rng), suite.universe);
+    auto plan = make_plan(work, PlanOptions{n, 0.25, true});
+    const std::size_t supported = max_supported_shards(work, true);
+    if (static_cast<std::size_t>(n) > supported) {
+      ASSERT_FALSE(plan.ok()) << "instance " << instance;
+      continue;
+    }
+    ASSERT_TRUE(plan.ok()) << "instance " << instance << ": " << plan.error().format();
+    ASSERT_EQ(plan->shards.size(), static_cast<std::size_t>(n));
+    expect_exact_coverage(*plan, suite);
+    EXPECT_GE(plan->makespan, plan->lower_bound * (1 - 1e-9));
+    // Same plan, byte for byte, from the same timings in another key order.
+    auto again = make_plan(workload_from(durations_json(suite.tests, rng), suite.universe),
+                           PlanOptions{n, 0.25, true});
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(*plan_to_json(*plan), *plan_to_json(*again)) << "instance " << instance;
+    if (suite.universe.size() >= static_cast<std::size_t>(n)) {
+      auto whole = make_plan(work, PlanOptions{n, 0.25, false});
+      ASSERT_TRUE(whole.ok());
+      const double lpt = plain_lpt_makespan(work, n);
+      EXPECT_LE(whole->makespan, lpt * (1 + 1e-9)) << "instance " << instance;
+      EXPECT_LE(plan->makespan, whole->makespan * (1 + 1e-9)) << "instance " << instance;
+      for (const Shard& shard : whole->shards) EXPECT_TRUE(shard.slices.empty());
+    }
+    for (const Shard& shard : plan->shards) sliced_plans += shard.slices.empty() ? 0 : 1;
+  }
+  EXPECT_GT(sliced_plans, 1000) << "the generator should exercise slicing";
+}
+
+}  // namespace
+}  // namespace shardplan
