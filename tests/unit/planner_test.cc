@@ -1,0 +1,189 @@
+#include "core/plan/planner.h"
+
+#include <gtest/gtest.h>
+
+#include "core/plan/pack.h"
+#include "core/plan/slicing.h"
+#include "core/plan/workload.h"
+
+namespace shardplan {
+namespace {
+
+Timings timings_of(std::vector<TestTiming> tests) {
+  std::sort(tests.begin(), tests.end(), [](auto& a, auto& b) { return a.id < b.id; });
+  return Timings{std::move(tests), 0};
+}
+
+TEST(Workload, GroupsTestsByFileAndCountsStaleEntries) {
+  const Timings timings = timings_of({{"a/test_x.py::t1", 1}, {"a/test_x.py::C::t2", 2},
+                                      {"gone.py::t", 5}, {"gone.py::u", 5}});
+  const Workload work = build_workload({"a/test_x.py"}, &timings);
+  ASSERT_EQ(work.files.size(), 1u);
+  EXPECT_DOUBLE_EQ(work.files[0].seconds, 3);
+  EXPECT_FALSE(work.files[0].estimated);
+  EXPECT_EQ(work.stats.stale_entries, 2u);
+  EXPECT_EQ(work.stats.known_tests, 2u);
+}
+
+struct EstimateCase {
+  const char* untimed;
+  double expected;
+};
+
+class WorkloadEstimate : public testing::TestWithParam<EstimateCase> {};
+
+TEST_P(WorkloadEstimate, FollowsDirectoryThenParentThenMedian) {
+  // a/b: 2 and 4 (mean 3); a/c: 10; d: 1 — median of {1, 2, 4, 10} is 3.
+  const Timings timings = timings_of({{"a/b/test_1.py::t", 2}, {"a/b/test_2.py::t", 4},
+                                      {"a/c/test_3.py::t", 10}, {"d/test_4.py::t", 1}});
+  std::vector<std::string> universe{"a/b/test_1.py", "a/b/test_2.py", "a/c/test_3.py",
+                                    "d/test_4.py", GetParam().untimed};
+  std::sort(universe.begin(), universe.end());
+  const Workload work = build_workload(universe, &timings);
+  for (const FileWork& file : work.files) {
+    if (file.path == GetParam().untimed) {
+      EXPECT_TRUE(file.estimated);
+      EXPECT_DOUBLE_EQ(file.seconds, GetParam().expected);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, WorkloadEstimate,
+                         testing::Values(EstimateCase{"a/b/test_new.py", 3.0},   // own directory
+                                         EstimateCase{"a/e/test_new.py", 16.0 / 3},  // parent a/
+                                         EstimateCase{"z/test_new.py", 17.0 / 4},  // root: all
+                                         EstimateCase{"test_top.py", 17.0 / 4}));
+
+TEST(Workload, NoTimingsWeighsEveryFileTheSame) {
+  const Workload work = build_workload({"a.py", "b.py"}, nullptr);
+  EXPECT_TRUE(work.estimated);
+  for (const FileWork& file : work.files) EXPECT_DOUBLE_EQ(file.seconds, kNoTimingsFileSeconds);
+}
+
+TEST(Pack, LptFillsEveryBinAndBreaksTiesByRank) {
+  const std::vector<PackItem> items{{1, 0, -1}, {1, 1, -1}, {1, 2, -1}};
+  const Packing packing = pack_lpt(items, 3);
+  EXPECT_EQ(packing.bin_of, (std::vector<int>{0, 1, 2}));
+}
+
+TEST(Pack, ZeroWeightItemsStillOpenEveryBin) {
+  const std::vector<PackItem> items{{0, 0, -1}, {0, 1, -1}, {0, 2, -1}, {0, 3, -1}};
+  const Packing packing = pack_lpt(items, 3);
+  EXPECT_EQ(packing.bin_of, (std::vector<int>{0, 1, 2, 0}));
+}
+
+TEST(Pack, GroupMembersNeverShareABin) {
+  const std::vector<PackItem> items{{5, 0, 7}, {5, 1, 7}, {1, 2, -1}};
+  Packing packing = pack_lpt(items, 2);
+  improve(packing, items);
+  EXPECT_NE(packing.bin_of[0], packing.bin_of[1]);
+}
+
+TEST(Pack, ImprovementFixesTheClassicLptCounterexample) {
+  // LPT puts 3+2+2 / 3+2 ... for weights {3,3,2,2,2} on 2 bins: 7 vs 5; optimum is 6/6.
+  const std::vector<PackItem> items{{3, 0, -1}, {3, 1, -1}, {2, 2, -1}, {2, 3, -1}, {2, 4, -1}};
+  Packing packing = pack_lpt(items, 2);
+  EXPECT_DOUBLE_EQ(packing.makespan(), 7);
+  improve(packing, items);
+  EXPECT_DOUBLE_EQ(packing.makespan(), 6);
+}
+
+std::vector<TestTiming> heavy_file_tests() {
+  return {{"f.py::TestA::test_1", 1}, {"f.py::TestA::test_2", 1}, {"f.py::TestB::test_p[1]", 1},
+          {"f.py::TestB::test_p[2]", 1}, {"f.py::test_q[a::b]", 1}, {"f.py::test_q[c d]", 1}};
+}
+
+TEST(Slicing, WithinCutsAtClassBoundariesWhenThatCostsNoExtraSlice) {
+  const auto tests = heavy_file_tests();
+  const auto parts = FileCutter(tests).within(2.0);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[0].begin, 0u);  // TestA
+  EXPECT_EQ(parts[1].begin, 2u);  // TestB
+  EXPECT_EQ(parts[2].begin, 4u);  // module-level test_q and its variants
+}
+
+TEST(Slicing, IntoKeepsParametrizedVariantsTogetherWhenBalanced) {
+  const auto tests = heavy_file_tests();
+  const auto parts = FileCutter(tests).into(3);
+  ASSERT_EQ(parts.size(), 3u);
+  for (const auto& part : parts) EXPECT_EQ(part.end - part.begin, 2u);
+}
+
+TEST(Slicing, IntoSplitsInsideAClassWhenItMust) {
+  const std::vector<TestTiming> tests{{"f.py::T::a", 1}, {"f.py::T::b", 1}, {"f.py::T::c", 1}};
+  const auto parts = FileCutter(tests).into(3);
+  ASSERT_EQ(parts.size(), 3u);
+}
+
+Workload work_of(std::vector<TestTiming> tests, std::vector<std::string> universe) {
+  const Timings timings = timings_of(std::move(tests));
+  std::sort(universe.begin(), universe.end());
+  return build_workload(universe, &timings);
+}
+
+TEST(Planner, RefusesMoreShardsThanPiecesAndSaysTheMaximum) {
+  const Workload work = work_of({{"a.py::t1", 1}, {"a.py::t2", 1}}, {"a.py", "b.py"});
+  auto plan = make_plan(work, PlanOptions{4, 0.25, true});
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.error().message,
+            "cannot fill 4 shards: this suite supports at most 3 (one per timed test, one per "
+            "untimed file); ask for --shards 3 or fewer");
+  auto whole = make_plan(work, PlanOptions{3, 0.25, false});
+  ASSERT_FALSE(whole.ok());
+  EXPECT_EQ(whole.error().message,
+            "cannot fill 3 shards: this suite supports at most 2 (one per test file); ask for "
+            "--shards 2 or fewer");
+}
+
+TEST(Planner, EmptyUniverseIsAnError) {
+  auto plan = make_plan(work_of({}, {}), PlanOptions{2, 0.25, true});
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.error().message,
+            "no test files to plan: check --root, the pytest configuration, --include/--exclude, "
+            "or the file list");
+}
+
+TEST(Planner, SplitsTheHeavyFileOnlyWhenItLowersTheMakespan) {
+  std::vector<TestTiming> tests;
+  for (int i = 0; i < 10; ++i) tests.push_back({"big.py::test_" + std::to_string(i), 1});
+  tests.push_back({"small.py::t", 1});
+  const Workload work = work_of(tests, {"big.py", "small.py"});
+  auto plan = make_plan(work, PlanOptions{2, 0.25, true});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_NEAR(plan->makespan, 6.25, 1e-9);  // big.py as 6 + 4 tests; small.py joins the 4
+  auto whole = make_plan(work, PlanOptions{2, 0.25, false});
+  EXPECT_NEAR(whole->makespan, 10.25, 1e-9);
+  // A huge overhead makes splitting pointless: the whole-file plan stays.
+  auto costly = make_plan(work, PlanOptions{2, 100, true});
+  for (const Shard& shard : costly->shards) EXPECT_TRUE(shard.slices.empty());
+}
+
+TEST(Planner, FewerFilesThanShardsSplitsToFillEveryShard) {
+  std::vector<TestTiming> tests;
+  for (int i = 0; i < 8; ++i) tests.push_back({"only.py::test_" + std::to_string(i), 1});
+  auto plan = make_plan(work_of(tests, {"only.py"}), PlanOptions{4, 0.25, true});
+  ASSERT_TRUE(plan.ok());
+  int owners = 0;
+  for (const Shard& shard : plan->shards) {
+    ASSERT_EQ(shard.slices.size(), 1u);
+    EXPECT_EQ(shard.slices[0].tests.size(), 2u);
+    owners += shard.slices[0].owner;
+  }
+  EXPECT_EQ(owners, 1);
+  EXPECT_NEAR(plan->makespan, 2.25, 1e-9);
+}
+
+TEST(Planner, ReportsLowerBoundAndDigests) {
+  const Workload work = work_of({{"a.py::t", 3}, {"b.py::t", 1}}, {"a.py", "b.py"});
+  auto plan = make_plan(work, PlanOptions{2, 0, false});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_DOUBLE_EQ(plan->lower_bound, 3);
+  EXPECT_DOUBLE_EQ(plan->makespan, 3);
+  EXPECT_EQ(plan->universe_digest, universe_digest({"a.py", "b.py"}));
+  EXPECT_EQ(plan->inputs_digest.rfind("fnv1a64:", 0), 0u);
+  auto other = make_plan(work, PlanOptions{2, 0.5, false});
+  EXPECT_NE(plan->inputs_digest, other->inputs_digest);
+}
+
+}  // namespace
+}  // namespace shardplan
