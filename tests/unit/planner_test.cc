@@ -52,7 +52,7 @@ INSTANTIATE_TEST_SUITE_P(Table, WorkloadEstimate,
                          testing::Values(EstimateCase{"a/b/test_new.py", 3.0},   // own directory
                                          EstimateCase{"a/e/test_new.py", 16.0 / 3},  // parent a/
                                          EstimateCase{"z/test_new.py", 17.0 / 4},  // root: all
-                                         EstimateCase{"test_top.py", 17.0 / 4}));
+                                         EstimateCase{"test_top.py", 3.0}));  // no parent: median
 
 TEST(Workload, NoTimingsWeighsEveryFileTheSame) {
   const Workload work = build_workload({"a.py", "b.py"}, nullptr);
@@ -100,6 +100,16 @@ TEST(Slicing, WithinCutsAtClassBoundariesWhenThatCostsNoExtraSlice) {
   EXPECT_EQ(parts[0].begin, 0u);  // TestA
   EXPECT_EQ(parts[1].begin, 2u);  // TestB
   EXPECT_EQ(parts[2].begin, 4u);  // module-level test_q and its variants
+}
+
+TEST(Slicing, WithinNeverTakesACoarseCutThatOverflowsTheCapacity) {
+  // One class of 8 s and a 4 s function: cutting only at the class boundary gives 2 slices,
+  // but the class slice would exceed 5.9 s, so the cut goes inside the class.
+  const std::vector<TestTiming> tests{{"f.py::T::a[1]", 2.5}, {"f.py::T::a[2]", 2.5},
+                                      {"f.py::T::b", 3}, {"f.py::c", 4}};
+  const auto parts = FileCutter(tests).within(5.9);
+  ASSERT_EQ(parts.size(), 3u);
+  for (const auto& part : parts) EXPECT_LE(part.seconds, 5.9);
 }
 
 TEST(Slicing, IntoKeepsParametrizedVariantsTogetherWhenBalanced) {

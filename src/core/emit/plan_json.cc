@@ -160,6 +160,9 @@ Result<dom::element> parse_root(dom::parser& parser, const simdjson::padded_stri
   if (content.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return error_in(source, std::string("empty file, expected a plan") + std::string(kRegenerate));
   }
+  if (content.substr(0, 8192).find('\0') != std::string_view::npos) {
+    return error_in(source, std::string("binary file, not a plan") + std::string(kRegenerate));
+  }
   dom::element root;
   if (const auto failure = parser.parse(padded).get(root)) {
     Diagnostic located = locate_json_error(content, source);

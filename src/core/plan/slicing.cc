@@ -86,13 +86,20 @@ FileCutter::FileCutter(const std::vector<TestTiming>& tests) : tests_(&tests) {
   for (int level = 0; level < kLevels; ++level) units_.push_back(units_at(tests, level));
 }
 
+static double heaviest(const std::vector<SliceRange>& parts) {
+  double most = 0;
+  for (const SliceRange& part : parts) most = std::max(most, part.seconds);
+  return most;
+}
+
 std::vector<SliceRange> FileCutter::within(double capacity) const {
-  const std::size_t finest = greedy(units_.back(), capacity).size();
+  auto finest = greedy(units_.back(), capacity);
+  const double limit = std::max(capacity, heaviest(finest));  // a lone test may exceed it
   for (int level = 0; level < kLevels - 1; ++level) {
     auto parts = greedy(units_[level], capacity);
-    if (parts.size() <= finest) return parts;
+    if (parts.size() <= finest.size() && heaviest(parts) <= limit) return parts;
   }
-  return greedy(units_.back(), capacity);
+  return finest;
 }
 
 std::vector<SliceRange> FileCutter::into(std::size_t count) const {

@@ -127,6 +127,9 @@ Result<Timings> parse_durations(std::string_view content, const std::string& sou
                     std::string("empty file: expected a JSON object of test id -> seconds") +
                         std::string(kFix));
   }
+  if (content.substr(0, 8192).find('\0') != std::string_view::npos) {
+    return error_in(source_name, std::string("binary file, not JSON") + std::string(kFix));
+  }
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   simdjson::padded_string padded(content);

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, then builds and runs every test (unit,
+# property, golden CLI, end-to-end with real pytest, the plugin's own tests) under the dev
+# preset, and again under AddressSanitizer + UBSan.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+bash scripts/setup.sh
+presets=${SHARDPLAN_TEST_PRESETS:-dev asan}
+for preset in $presets; do
+  echo "== preset $preset ==" >&2
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset"
+  ctest --preset "$preset" -j2
+done
