@@ -190,6 +190,15 @@ def load_plan(path, shard):
 # Running one shard
 
 
+def _junit_report(config):
+    """pytest's LogXML object when --junitxml is active, else None."""
+    try:
+        from _pytest.junitxml import xml_key
+    except ImportError:  # pragma: no cover - very old pytest
+        return getattr(config, "_xml", None)
+    return config.stash.get(xml_key, None)
+
+
 class ShardPlugin:
     """Registered only when --shardplan is given."""
 
@@ -198,6 +207,13 @@ class ShardPlugin:
         self.view = view
         self.gone = 0
         self.unplanned = set()  # files collected here that the plan does not know
+
+    def pytest_sessionstart(self, session):
+        """Tag the JUnit report (if any) so `shardplan audit` knows which shard and plan wrote it."""
+        xml = _junit_report(self.config)
+        if xml is not None:
+            xml.add_global_property("shardplan_shard", str(self.view.shard))
+            xml.add_global_property("shardplan_plan", self.view.inputs_digest)
 
     def relative(self, path):
         """Root-relative POSIX path, or None when `path` is outside the rootdir."""

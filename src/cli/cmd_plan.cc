@@ -54,7 +54,8 @@ int run_plan(const PlanCommand& options) {
   } else if (auto written = write_file_atomic(options.output, *json); !written) {
     return fail(written.error());
   }
-  print_summary(*plan, options.timing.durations);
+  print_summary(*plan, options.timing.durations.empty() ? std::string("--junit reports")
+                                                       : options.timing.durations);
   return kExitOk;
 }
 

@@ -24,6 +24,10 @@ Runner setup_show(CLI::App& command);
 Runner setup_run(CLI::App& command);
 Runner setup_check(CLI::App& command);
 Runner setup_plugin_path(CLI::App& command);
+Runner setup_merge(CLI::App& command);
+Runner setup_audit(CLI::App& command);
+Runner setup_failed(CLI::App& command);
+Runner setup_report(CLI::App& command);
 
 std::span<const Command> commands();
 

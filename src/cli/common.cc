@@ -4,6 +4,7 @@
 
 #include "core/discover.h"
 #include "core/emit/plan_json.h"
+#include "cli/reports.h"
 #include "core/timings/durations.h"
 
 namespace shardplan::cli {
@@ -32,6 +33,9 @@ void add_universe_options(CLI::App& command, UniverseOptions& options) {
 void add_timing_options(CLI::App& command, TimingOptions& options) {
   command.add_option("--durations", options.durations,
                      "pytest-split .test_durations file (JSON object: node id -> seconds)");
+  command.add_option("--junit", options.junit,
+                     "JUnit XML reports (path or glob, '**' spans directories; repeatable) of one "
+                     "run: their test times, over --durations where both are given");
 }
 
 namespace {
@@ -85,9 +89,21 @@ Result<Inputs> load_inputs(const FileSystem& fs, const UniverseOptions& universe
                        "seconds", timing.durations, inputs.timings->skipped_invalid));
     }
   }
+  // xunit2 reports are resolved against the universe, so it comes first, unless the universe is
+  // to come from the timings (then only reports that name their files can be read).
+  if (!timing.junit.empty() && universe.files_from_timings) {
+    auto merged = junit_timings(fs, timing.junit, {}, std::move(inputs.timings));
+    if (!merged) return merged.error();
+    inputs.timings = std::move(*merged);
+  }
   auto files = load_universe(fs, universe, inputs.timings ? &*inputs.timings : nullptr);
   if (!files) return files.error();
   inputs.universe = std::move(*files);
+  if (!timing.junit.empty() && !universe.files_from_timings) {
+    auto merged = junit_timings(fs, timing.junit, inputs.universe, std::move(inputs.timings));
+    if (!merged) return merged.error();
+    inputs.timings = std::move(*merged);
+  }
   return inputs;
 }
 

@@ -34,6 +34,7 @@ struct UniverseOptions {
 
 struct TimingOptions {
   std::string durations;
+  std::vector<std::string> junit;  // JUnit report globs: one run; newer than --durations
 };
 
 void add_universe_options(CLI::App& command, UniverseOptions& options);

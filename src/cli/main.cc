@@ -15,8 +15,25 @@ std::span<const Command> commands() {
       {"run", "Run a command with one shard's arguments appended", setup_run},
       {"check", "Validate a plan against the current test files", setup_check},
       {"plugin-path", "Print the directory holding the bundled pytest plugin", setup_plugin_path},
+      {"merge", "Merge the JUnit reports of CI runs into an updated .test_durations", setup_merge},
+      {"audit", "Check after a run that every planned test ran exactly once, in its shard", setup_audit},
+      {"failed", "Print the node ids that failed or errored, to re-run them", setup_failed},
+      {"report", "Render a plan (and a run's JUnit reports) as an HTML, Markdown or SVG report", setup_report},
   };
   return table;
+}
+
+bool is_command(std::string_view name) {
+  for (const Command& command : commands()) {
+    if (name == command.name) return true;
+  }
+  return false;
+}
+
+std::string command_names() {
+  std::string names;
+  for (const Command& command : commands()) names += (names.empty() ? "" : ", ") + std::string(command.name);
+  return names;
 }
 
 constexpr const char* kFooter =
@@ -37,11 +54,23 @@ int main(int argc, char** argv) {
     sub->footer(kFooter);
     runners.emplace_back(sub, command.setup(*sub));
   }
+  if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
+    fmt::print(stderr, "shardplan: error: unknown command '{}'; commands: {}\n", argv[1],
+               command_names());
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitUsage;
+    fmt::print(stderr, "shardplan: error: {}\nRun 'shardplan --help' or 'shardplan COMMAND --help'.\n",
+               e.what());
+    return kExitUsage;
   }
   try {
     for (auto& [sub, run] : runners) {

@@ -72,6 +72,8 @@ struct Plan {
   double lower_bound = 0;     // no plan can finish before this
   double makespan = 0;        // predicted time of the slowest shard
   double file_overhead = 0;   // seconds charged once per file (or slice) a shard collects
+  double shard_overhead = 0;  // seconds every shard pays once (job start-up), included in
+                              // lower_bound, makespan and each shard's predicted seconds
   bool estimated = false;     // true when no timings were given at all
   std::string universe_digest;
   std::string inputs_digest;

@@ -140,6 +140,7 @@ void read_header(Reader& in, dom::object root, Plan& plan) {
   plan.lower_bound = in.number<double>(root, "lower_bound_seconds", "plan");
   plan.makespan = in.number<double>(root, "makespan_seconds", "plan");
   plan.file_overhead = in.number<double>(root, "file_overhead_seconds", "plan");
+  plan.shard_overhead = in.number<double>(root, "shard_overhead_seconds", "plan");
   plan.estimated = in.boolean(root, "estimated", "plan");
   plan.inputs_digest = in.string(root, "inputs_digest", "plan");
   const dom::object universe = in.object_at(in.field(root, "universe", "plan"), "plan.universe");
@@ -185,6 +186,7 @@ Result<std::string> plan_to_json(const Plan& plan) {
                   {"lower_bound_seconds", plan.lower_bound},
                   {"makespan_seconds", plan.makespan},
                   {"file_overhead_seconds", plan.file_overhead},
+                  {"shard_overhead_seconds", plan.shard_overhead},
                   {"estimated", plan.estimated},
                   {"universe", Json{{"files", plan.stats.universe_files}, {"digest", plan.universe_digest}}},
                   {"inputs_digest", plan.inputs_digest},

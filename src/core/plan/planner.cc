@@ -23,21 +23,27 @@ struct Layout {
 
 constexpr std::size_t kWhole = std::numeric_limits<std::size_t>::max();
 
-double file_weight(const FileWork& file, double overhead) { return file.seconds + overhead; }
+// Per-file overheads, looked up once per plan (index = position in the workload).
+std::vector<double> overheads_of(const Workload& work, const PlanOptions& options) {
+  std::vector<double> out;
+  out.reserve(work.files.size());
+  for (const FileWork& file : work.files) out.push_back(overhead_for(options, file.path));
+  return out;
+}
 
 bool sliceable(const FileWork& file) { return !file.estimated && file.tests.size() >= 2; }
 
-void build_items(const Workload& work, const PlanOptions& options, Layout& layout) {
+void build_items(const Workload& work, const std::vector<double>& overheads, Layout& layout) {
   for (std::size_t f = 0; f < work.files.size(); ++f) {
     const FileWork& file = work.files[f];
     const auto& cut = layout.cuts[f];
     if (cut.size() < 2) {
-      layout.items.push_back({file_weight(file, options.file_overhead), layout.items.size(), -1});
+      layout.items.push_back({file.seconds + overheads[f], layout.items.size(), -1});
       layout.origin.emplace_back(f, kWhole);
       continue;
     }
     for (std::size_t s = 0; s < cut.size(); ++s) {
-      layout.items.push_back({cut[s].seconds + options.file_overhead, layout.items.size(),
+      layout.items.push_back({cut[s].seconds + overheads[f], layout.items.size(),
                               static_cast<int>(f)});
       layout.origin.emplace_back(f, s);
     }
@@ -45,13 +51,17 @@ void build_items(const Workload& work, const PlanOptions& options, Layout& layou
   }
 }
 
-// What the sliced search needs again and again: the inputs and one cutter per sliceable file.
-struct SliceContext {
+// What the search needs again and again: the inputs, each file's overhead, and (once slicing
+// is tried) one cutter per sliceable file.
+struct PlanContext {
   const Workload& work;
   const PlanOptions& options;
+  std::vector<double> overheads;
   std::vector<std::optional<FileCutter>> cutters;
 
-  SliceContext(const Workload& w, const PlanOptions& o) : work(w), options(o) {
+  PlanContext(const Workload& w, const PlanOptions& o)
+      : work(w), options(o), overheads(overheads_of(w, o)) {}
+  void prepare_cutters() {
     for (const FileWork& file : work.files) {
       cutters.emplace_back();
       if (sliceable(file)) cutters.back().emplace(file.tests);
@@ -60,7 +70,7 @@ struct SliceContext {
 };
 
 // Adds slices (to the files whose pieces are heaviest) until there are at least N items.
-void ensure_enough_pieces(const SliceContext& context, std::vector<std::vector<SliceRange>>& cuts) {
+void ensure_enough_pieces(const PlanContext& context, std::vector<std::vector<SliceRange>>& cuts) {
   const Workload& work = context.work;
   const PlanOptions& options = context.options;
   std::size_t total = 0;
@@ -86,7 +96,7 @@ void ensure_enough_pieces(const SliceContext& context, std::vector<std::vector<S
 }
 
 // Cuts every file heavier than `target` so that each slice fits it, packs, and improves.
-Layout layout_for_target(const SliceContext& context, double target) {
+Layout layout_for_target(const PlanContext& context, double target) {
   const Workload& work = context.work;
   const PlanOptions& options = context.options;
   Layout layout;
@@ -94,40 +104,44 @@ Layout layout_for_target(const SliceContext& context, double target) {
   const auto shards = static_cast<std::size_t>(options.shards);
   for (std::size_t f = 0; f < work.files.size(); ++f) {
     const FileWork& file = work.files[f];
-    if (!sliceable(file) || file_weight(file, options.file_overhead) <= target) continue;
+    const double overhead = context.overheads[f];
+    if (!sliceable(file) || file.seconds + overhead <= target) continue;
     const FileCutter& cutter = *context.cutters[f];
-    auto cut = cutter.within(std::max(0.0, target - options.file_overhead));
+    auto cut = cutter.within(std::max(0.0, target - overhead));
     if (cut.size() > shards) cut = cutter.into(shards);
     if (cut.size() >= 2) layout.cuts[f] = std::move(cut);
   }
   ensure_enough_pieces(context, layout.cuts);
-  build_items(work, options, layout);
+  build_items(work, context.overheads, layout);
   layout.packing = pack_lpt(layout.items, options.shards);
   improve(layout.packing, layout.items);
   return layout;
 }
 
-Layout whole_file_layout(const Workload& work, const PlanOptions& options) {
+Layout whole_file_layout(const PlanContext& context) {
   Layout layout;
-  layout.cuts.resize(work.files.size());
-  build_items(work, options, layout);
-  layout.packing = pack_lpt(layout.items, options.shards);
+  layout.cuts.resize(context.work.files.size());
+  build_items(context.work, context.overheads, layout);
+  layout.packing = pack_lpt(layout.items, context.options.shards);
   improve(layout.packing, layout.items);
   return layout;
 }
 
-double total_work(const Workload& work, double overhead) {
+double total_work(const Workload& work, const std::vector<double>& overheads) {
   double total = 0;
-  for (const FileWork& file : work.files) total += file_weight(file, overhead);
+  for (std::size_t f = 0; f < work.files.size(); ++f) total += work.files[f].seconds + overheads[f];
   return total;
 }
 
 // The heaviest piece no cut can divide: a single test plus its file overhead, or a whole file
 // that cannot (or may not) be sliced.
-double heaviest_piece(const Workload& work, double overhead, bool allow_slicing) {
+double heaviest_piece(const Workload& work, const std::vector<double>& overheads,
+                      bool allow_slicing) {
   double heaviest = 0;
-  for (const FileWork& file : work.files) {
-    double piece = file_weight(file, overhead);
+  for (std::size_t f = 0; f < work.files.size(); ++f) {
+    const FileWork& file = work.files[f];
+    const double overhead = overheads[f];
+    double piece = file.seconds + overhead;
     if (allow_slicing && sliceable(file)) {
       piece = overhead;
       for (const TestTiming& test : file.tests) piece = std::max(piece, test.seconds + overhead);
@@ -137,9 +151,11 @@ double heaviest_piece(const Workload& work, double overhead, bool allow_slicing)
   return heaviest;
 }
 
-double lower_bound(const Workload& work, const PlanOptions& options) {
-  return std::max(total_work(work, options.file_overhead) / options.shards,
-                  heaviest_piece(work, options.file_overhead, options.allow_slicing));
+// Without the per-shard overhead, which every shard pays alike.
+double lower_bound(const Workload& work, const PlanOptions& options,
+                   const std::vector<double>& overheads) {
+  return std::max(total_work(work, overheads) / options.shards,
+                  heaviest_piece(work, overheads, options.allow_slicing));
 }
 
 // A layout with more slices must be clearly faster (0.1%): every slice re-imports its file.
@@ -157,7 +173,7 @@ void keep_better(Layout& best, Layout&& candidate, int shards) {
 
 // Bisection on the slice target between the lower bound and the whole-file makespan, then a
 // few targets below the bound: cutting finer than the bound can let the pieces pack tighter.
-Layout best_sliced_layout(const SliceContext& context, double low, double high) {
+Layout best_sliced_layout(const PlanContext& context, double low, double high) {
   const int shards = context.options.shards;
   Layout best = layout_for_target(context, high);
   for (int step = 0; step < 12 && high - low > 1e-4 * high; ++step) {
@@ -178,7 +194,9 @@ std::string inputs_digest(const Workload& work, const PlanOptions& options) {
   Fnv1a64 hash;
   hash.add(fmt::format("v{} n{} s{} e{}\n", kPlanFormatVersion, options.shards,
                        options.allow_slicing, work.estimated))
-      .add(options.file_overhead);
+      .add(options.file_overhead)
+      .add(options.shard_overhead);
+  for (const auto& [path, seconds] : options.file_overheads) hash.add(path).add(seconds);
   for (const FileWork& file : work.files) {
     hash.add(file.path).add("\t").add(file.seconds);
     for (const TestTiming& test : file.tests) hash.add(test.id).add("\t").add(test.seconds);
@@ -194,19 +212,25 @@ Slice make_slice(const FileWork& file, const std::vector<SliceRange>& cut, std::
   return slice;
 }
 
-Plan assemble_plan(const Workload& work, const PlanOptions& options, const Layout& layout) {
+Plan assemble_plan(const PlanContext& context, const Layout& layout) {
+  const Workload& work = context.work;
+  const PlanOptions& options = context.options;
   Plan plan;
   plan.shard_count = options.shards;
   plan.file_overhead = options.file_overhead;
+  plan.shard_overhead = options.shard_overhead;
   plan.estimated = work.estimated;
   plan.stats = work.stats;
-  plan.lower_bound = lower_bound(work, options);
+  plan.lower_bound = options.shard_overhead + lower_bound(work, options, context.overheads);
   std::vector<std::string> universe;
   for (const FileWork& file : work.files) universe.push_back(file.path);
   plan.universe_digest = universe_digest(universe);
   plan.inputs_digest = inputs_digest(work, options);
   plan.shards.resize(static_cast<std::size_t>(options.shards));
-  for (int i = 0; i < options.shards; ++i) plan.shards[static_cast<std::size_t>(i)].index = i + 1;
+  for (int i = 0; i < options.shards; ++i) {
+    plan.shards[static_cast<std::size_t>(i)].index = i + 1;
+    plan.shards[static_cast<std::size_t>(i)].predicted_seconds = options.shard_overhead;
+  }
   // Items are in file order, so files and slices land in each shard already sorted.
   for (std::size_t item = 0; item < layout.items.size(); ++item) {
     Shard& shard = plan.shards[static_cast<std::size_t>(layout.packing.bin_of[item])];
@@ -214,9 +238,9 @@ Plan assemble_plan(const Workload& work, const PlanOptions& options, const Layou
     const FileWork& file = work.files[f];
     if (s == kWhole) {
       shard.files.push_back(file.path);
-      shard.predicted_seconds += file_weight(file, options.file_overhead);
+      shard.predicted_seconds += file.seconds + context.overheads[f];
     } else {
-      shard.slices.push_back(make_slice(file, layout.cuts[f], s, options.file_overhead));
+      shard.slices.push_back(make_slice(file, layout.cuts[f], s, context.overheads[f]));
       shard.predicted_seconds += shard.slices.back().seconds;
     }
   }
@@ -248,20 +272,28 @@ Result<Plan> make_plan(const Workload& work, const PlanOptions& options) {
         supported));
   }
   const bool files_suffice = work.files.size() >= static_cast<std::size_t>(options.shards);
-  const double bound = lower_bound(work, options);
+  PlanContext context(work, options);
+  const double bound = lower_bound(work, options, context.overheads);
   std::optional<Layout> chosen;
-  if (files_suffice) chosen = whole_file_layout(work, options);
+  if (files_suffice) chosen = whole_file_layout(context);
   if (options.allow_slicing && (!chosen || chosen->packing.makespan() > bound * (1 + 1e-9))) {
     double high = 0;
-    for (const FileWork& file : work.files) high = std::max(high, file_weight(file, options.file_overhead));
+    for (std::size_t f = 0; f < work.files.size(); ++f) {
+      high = std::max(high, work.files[f].seconds + context.overheads[f]);
+    }
     if (chosen) high = std::min(high, chosen->packing.makespan());
-    const SliceContext context(work, options);
+    context.prepare_cutters();
     Layout sliced = best_sliced_layout(context, bound, std::max(high, bound));
     if (!chosen || sliced.packing.makespan() < chosen->packing.makespan() * (1 - 1e-9)) {
       chosen = std::move(sliced);
     }
   }
-  return assemble_plan(work, options, *chosen);
+  return assemble_plan(context, *chosen);
+}
+
+double overhead_for(const PlanOptions& options, const std::string& path) {
+  const auto it = options.file_overheads.find(path);
+  return it == options.file_overheads.end() ? options.file_overhead : it->second;
 }
 
 }  // namespace shardplan

@@ -4,6 +4,7 @@
 // empty shard. Pure: no I/O; does not include timings/ or emit/.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "core/diagnostic.h"
@@ -15,11 +16,22 @@ namespace shardplan {
 // Default fixed cost per collected file or slice (import, collection, module fixtures).
 inline constexpr double kDefaultFileOverhead = 0.25;
 
+// The cost model: a shard's predicted seconds = shard_overhead + for every file or slice it
+// collects, that file's overhead + the durations of its tests.
 struct PlanOptions {
+  explicit PlanOptions(int shard_count = 1, double overhead = kDefaultFileOverhead,
+                       bool slicing = true)
+      : shards(shard_count), file_overhead(overhead), allow_slicing(slicing) {}
+
   int shards = 1;
-  double file_overhead = kDefaultFileOverhead;
+  double file_overhead = kDefaultFileOverhead;  // for files without their own entry
   bool allow_slicing = true;
+  double shard_overhead = 0;  // per job: checkout, install, start-up
+  std::map<std::string, double> file_overheads;  // per file path, from a calibrated model
 };
+
+// The overhead `options` charges for collecting `path` once.
+double overhead_for(const PlanOptions& options, const std::string& path);
 
 // Errors: an empty universe; fewer indivisible pieces of work than shards (the message names
 // the most shards this suite supports).

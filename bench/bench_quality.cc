@@ -1,0 +1,219 @@
+// Balance on real timing data: plans every dataset in the given folders (each with
+// test_durations.json and files.txt) for N in {4, 8, 16, 38, 64} with shardplan and with the
+// reference algorithms (baselines.h), charges every plan the same cost model (cost_model.h)
+// and prints the Markdown tables of docs/benchmarks.md to stdout.
+// Usage: bench_quality [--job-overhead S] [--file-overhead S] DATASET_DIR...
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "baselines.h"
+#include "core/plan/planner.h"
+#include "core/timings/durations.h"
+
+namespace shardplan::bench {
+namespace {
+
+constexpr int kShardCounts[] = {4, 8, 16, 38, 64};
+
+struct Dataset {
+  std::string name;
+  Workload work;
+  Suite suite;
+};
+
+std::optional<std::string> read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::optional<Dataset> load_dataset(const std::string& dir) {
+  const auto durations = read_text(dir + "/test_durations.json");
+  const auto listing = read_text(dir + "/files.txt");
+  if (!durations || !listing) {
+    std::fprintf(stderr, "bench_quality: %s needs test_durations.json and files.txt\n", dir.c_str());
+    return std::nullopt;
+  }
+  auto timings = parse_durations(*durations, dir + "/test_durations.json");
+  if (!timings) {
+    std::fprintf(stderr, "bench_quality: %s\n", timings.error().format().c_str());
+    return std::nullopt;
+  }
+  std::vector<std::string> universe;
+  std::istringstream lines(*listing);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty()) universe.push_back(line);
+  }
+  std::sort(universe.begin(), universe.end());
+  universe.erase(std::unique(universe.begin(), universe.end()), universe.end());
+  Dataset data;
+  data.name = dir.substr(dir.find_last_of('/') + 1);
+  data.work = build_workload(universe, &*timings);
+  data.suite = suite_from_workload(data.work);
+  return data;
+}
+
+// One algorithm's result on one (dataset, N); `nullopt` when it cannot plan that N.
+using Result = std::optional<Evaluation>;
+
+struct Algorithm {
+  std::string name;
+  std::function<std::optional<Assignment>(const Dataset&, int)> assign;
+};
+
+std::optional<Assignment> shardplan_assignment(const Dataset& data, int shards, bool slicing,
+                                               double file_overhead) {
+  auto plan = make_plan(data.work, PlanOptions{shards, file_overhead, slicing});
+  if (!plan) return std::nullopt;
+  Assignment assignment;
+  if (const auto error = assignment_from_plan(data.suite, *plan, assignment); !error.empty()) {
+    std::fprintf(stderr, "bench_quality: %s N=%d: shardplan plan is wrong: %s\n",
+                 data.name.c_str(), shards, error.c_str());
+    std::exit(1);
+  }
+  return assignment;
+}
+
+std::vector<Algorithm> algorithms(double file_overhead) {
+  return {
+      {"shardplan", [=](const Dataset& d, int n) { return shardplan_assignment(d, n, true, file_overhead); }},
+      {"shardplan --no-split",
+       [=](const Dataset& d, int n) { return shardplan_assignment(d, n, false, file_overhead); }},
+      {"least_duration", [](const Dataset& d, int n) { return std::optional(least_duration(d.suite, n)); }},
+      {"duration_based_chunks",
+       [](const Dataset& d, int n) { return std::optional(duration_based_chunks(d.suite, n)); }},
+      {"dedicated file shards",
+       [](const Dataset& d, int n) { return std::optional(dedicated_file_shards(d.suite, n)); }},
+  };
+}
+
+// results[dataset][n][algorithm]
+using Table = std::vector<std::vector<std::vector<Result>>>;
+
+void print_metric(const std::vector<Dataset>& data, const std::vector<Algorithm>& algos,
+                  const Table& results, const std::string& title,
+                  const std::function<std::string(const Evaluation&)>& cell) {
+  fmt::print("\n**{}**\n\n| dataset | N |", title);
+  for (const Algorithm& a : algos) fmt::print(" {} |", a.name);
+  fmt::print("\n|---|--:|");
+  for (std::size_t i = 0; i < algos.size(); ++i) fmt::print("--:|");
+  fmt::print("\n");
+  for (std::size_t d = 0; d < data.size(); ++d) {
+    for (std::size_t n = 0; n < std::size(kShardCounts); ++n) {
+      fmt::print("| {} | {} |", data[d].name, kShardCounts[n]);
+      for (const Result& r : results[d][n]) fmt::print(" {} |", r ? cell(*r) : "n/a");
+      fmt::print("\n");
+    }
+  }
+}
+
+// Issue 3 item 6: shardplan's own predicted makespan over max(total/N, heaviest test +
+// its file overhead), without job overhead.
+void print_quality(const std::vector<Dataset>& data, double file_overhead) {
+  fmt::print("\n| dataset | tests | files | total s |");
+  for (const int n : kShardCounts) fmt::print(" N={} |", n);
+  fmt::print("\n|---|--:|--:|--:|");
+  for (std::size_t i = 0; i < std::size(kShardCounts); ++i) fmt::print("--:|");
+  fmt::print("\n");
+  std::vector<std::string> misses;
+  for (const Dataset& d : data) {
+    const CostModel cost{0, file_overhead};
+    double total = 0, heaviest = 0;
+    for (const Unit& u : d.suite.units) total += u.seconds, heaviest = std::max(heaviest, u.seconds);
+    fmt::print("| {} | {} | {} | {:.0f} |", d.name, d.work.stats.known_tests, d.work.files.size(), total);
+    for (const int n : kShardCounts) {
+      auto plan = make_plan(d.work, PlanOptions{n, file_overhead, true});
+      if (!plan) {
+        fmt::print(" n/a |");
+        continue;
+      }
+      const double ratio = plan->makespan / lower_bound(d.suite, n, cost);
+      const double share = (total + file_overhead * static_cast<double>(d.suite.files.size())) / n;
+      const bool applies = heaviest < share;
+      fmt::print(" {:.3f}{} |", ratio, applies ? (ratio > 1.02 + 5e-4 ? " **miss**" : "") : " †");
+      if (applies && ratio > 1.02 + 5e-4) misses.push_back(fmt::format("{} N={} ({:.3f})", d.name, n, ratio));
+    }
+    fmt::print("\n");
+  }
+  fmt::print("\n† the heaviest single test (plus its file overhead) is at least total/N, so the bound "
+             "is that test and the 1.02 target does not apply.\n");
+  if (misses.empty()) {
+    fmt::print("\nTarget (≤ 1.02 wherever the heaviest test is below total/N): met in every applicable cell.\n");
+  } else {
+    fmt::print("\nTarget (≤ 1.02 wherever the heaviest test is below total/N) **missed** in: {}.\n",
+               fmt::join(misses, ", "));
+  }
+}
+
+int run(const std::vector<std::string>& dirs, const CostModel& cost) {
+  std::vector<Dataset> data;
+  for (const std::string& dir : dirs) {
+    auto d = load_dataset(dir);
+    if (!d) return 1;
+    data.push_back(std::move(*d));
+  }
+  const auto algos = algorithms(cost.file_overhead);
+  Table results(data.size());
+  for (std::size_t d = 0; d < data.size(); ++d) {
+    for (const int n : kShardCounts) {
+      auto& row = results[d].emplace_back();
+      for (const Algorithm& a : algos) {
+        const auto assignment = a.assign(data[d], n);
+        row.push_back(assignment ? Result(evaluate(data[d].suite, *assignment, cost)) : std::nullopt);
+      }
+    }
+  }
+  fmt::print("### Quality of shardplan's own plans (issue 3, item 6)\n\n"
+             "Predicted makespan over the lower bound max(total work / N, heaviest single test + "
+             "its file overhead), file overhead {} s, no job overhead.\n", cost.file_overhead);
+  print_quality(data, cost.file_overhead);
+  fmt::print("\n### Against today's algorithms\n\n"
+             "Every plan is charged the same cost model: {} s per job, plus {} s for every file "
+             "each job imports, plus the recorded seconds of the tests it runs (untimed files: "
+             "shardplan's estimate, for every algorithm). Lower bound = {} s + max(total work / N, "
+             "heaviest test + {} s).\n", cost.job_overhead, cost.file_overhead, cost.job_overhead,
+             cost.file_overhead);
+  print_metric(data, algos, results, "Makespan over the lower bound (lower is better; 1.000 is optimal)",
+               [](const Evaluation& e) { return fmt::format("{:.3f}", e.makespan / e.lower_bound); });
+  print_metric(data, algos, results, "Total job-seconds (the CI bill; lower is better)",
+               [](const Evaluation& e) { return fmt::format("{:.0f}", e.job_seconds); });
+  print_metric(data, algos, results,
+               "File imports: total (job, file) pairs / most jobs importing one file / empty jobs",
+               [](const Evaluation& e) {
+                 return fmt::format("{} / {}{}", e.imports, e.max_imports,
+                                    e.empty_jobs ? fmt::format(" / **{} empty**", e.empty_jobs) : "");
+               });
+  return 0;
+}
+
+}  // namespace
+}  // namespace shardplan::bench
+
+int main(int argc, char** argv) {
+  shardplan::bench::CostModel cost;
+  std::vector<std::string> dirs;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if ((arg == "--job-overhead" || arg == "--file-overhead") && i + 1 < argc) {
+      (arg == "--job-overhead" ? cost.job_overhead : cost.file_overhead) = std::atof(argv[++i]);
+    } else {
+      dirs.push_back(arg);
+    }
+  }
+  if (dirs.empty()) {
+    std::fprintf(stderr, "usage: bench_quality [--job-overhead S] [--file-overhead S] DATASET_DIR...\n");
+    return 2;
+  }
+  return shardplan::bench::run(dirs, cost);
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# End-to-end benchmark on a real external suite: networkx's own tests as shipped by Debian's
+# python3-networkx. Records durations with one full serial run (the bundled plugin), plans
+# N shards, runs every shard through `shardplan run`, then runs the same suite
+# whole-tree-per-job (every job collects everything and keeps a 1/N least_duration share,
+# bench/networkx/conftest.py). Prints per-job wall seconds, makespan over serial/N, the sum of
+# job seconds over the serial run, and checks that every test ran exactly once.
+# Writes bench/results/networkx.md (scripts/bench.sh puts it into docs/benchmarks.md).
+# Not part of the default test run; takes a few minutes (about 3x the suite's serial time).
+# Usage: scripts/bench_networkx.sh [N]     env: SHARDPLAN=path/to/shardplan
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+shards=${1:-4}
+shardplan=${SHARDPLAN:-$root/build/bench/shardplan}
+[ -x "$shardplan" ] || shardplan=$root/build/release/shardplan
+[ -x "$shardplan" ] || { echo "bench_networkx: build shardplan first (cmake --build --preset bench)" >&2; exit 2; }
+source_dir=/usr/lib/python3/dist-packages/networkx
+[ -d "$source_dir" ] || { echo "bench_networkx: apt-get install python3-networkx" >&2; exit 2; }
+py=/usr/bin/python3
+
+work=$(mktemp -d /tmp/shardplan-networkx.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+# A private copy, so pytest's caches and __pycache__ stay out of /usr; pytest.ini makes the
+# copy the rootdir (node ids "networkx/.../test_x.py::..."), the conftest is the helper above.
+cp -r "$source_dir" "$work/networkx"
+find "$work/networkx" -name __pycache__ -prune -exec rm -rf {} +
+printf '[pytest]\naddopts = -p no:cacheprovider\n' > "$work/pytest.ini"
+cp "$root/bench/networkx/conftest.py" "$work/conftest.py"
+cd "$work"
+export PYTHONDONTWRITEBYTECODE=1
+
+now() { date +%s.%N; }
+# run LABEL LOGFILE CMD...: runs CMD, prints and records its wall seconds (pytest exit 0/1 ok).
+run() {
+  local label=$1 log=$2; shift 2
+  local start end status=0
+  start=$(now)
+  "$@" > "$log" 2>&1 || status=$?
+  end=$(now)
+  if [ "$status" -gt 1 ]; then echo "bench_networkx: $label exited $status; see:" >&2; tail -20 "$log" >&2; exit 1; fi
+  local secs; secs=$($py -c "print(f'{$end - $start:.2f}')")
+  echo "$label $secs" >> walls.txt
+  echo "  $label: $secs s ($(tail -1 "$log" | tr -d '=' | sed 's/^ *//'))" >&2
+}
+
+echo "bench_networkx: $(python3 -c 'import networkx; print("networkx", networkx.__version__)'), pytest $($py -m pytest --version 2>&1 | awk '{print $2}'), N=$shards, in $work" >&2
+plugin=$("$shardplan" plugin-path)
+echo "serial run (records durations):" >&2
+BENCH_NODEIDS_OUT=serial.ids PYTHONPATH=$plugin run serial serial.log \
+  $py -m pytest -q -p shardplan_pytest --shardplan-store-durations=durations.json networkx
+"$shardplan" plan --root . --durations durations.json --shards "$shards" -o plan.json 2> plan.log
+grep -E "makespan|tests timed" plan.log >&2
+
+echo "shardplan: $shards shards through 'shardplan run':" >&2
+for i in $(seq 1 "$shards"); do
+  BENCH_NODEIDS_OUT=shardplan-$i.ids run "shardplan-$i" "shardplan-$i.log" \
+    "$shardplan" run --plan plan.json --shard "$i" -- $py -m pytest -q networkx
+done
+echo "whole tree per job, least_duration selection:" >&2
+for i in $(seq 1 "$shards"); do
+  BENCH_NODEIDS_OUT=wholetree-$i.ids BENCH_SPLIT_DURATIONS=durations.json BENCH_SPLIT_N=$shards \
+    BENCH_SPLIT_I=$i run "wholetree-$i" "wholetree-$i.log" $py -m pytest -q networkx
+done
+
+$py - "$shards" "$root/bench/results/networkx.md" "$shardplan" <<'PY'
+import collections, json, sys
+shards, out, binary = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+walls = dict(line.split() for line in open("walls.txt"))
+walls = {k: float(v) for k, v in walls.items()}
+serial_ids = [l.strip() for l in open("serial.ids") if l.strip()]
+serial = walls["serial"]
+plan = json.load(open("plan.json"))
+lines = []
+def check(prefix):
+    ids = collections.Counter()
+    for i in range(1, shards + 1):
+        try:
+            ids.update(l.strip() for l in open(f"{prefix}-{i}.ids") if l.strip())
+        except FileNotFoundError:
+            pass
+    want = set(serial_ids)
+    dup = sum(1 for k, c in ids.items() if c > 1)
+    missing, extra = len(want - set(ids)), len(set(ids) - want)
+    ok = dup == 0 and missing == 0 and extra == 0
+    return ok, f"{sum(ids.values())} tests run; {dup} run twice, {missing} missing, {extra} not in the serial run"
+rows = []
+for name, prefix in (("shardplan (plan + `shardplan run`)", "shardplan"),
+                     ("whole tree per job, least_duration", "wholetree")):
+    per = [walls[f"{prefix}-{i}"] for i in range(1, shards + 1)]
+    ok, text = check(prefix)
+    rows.append((name, per, max(per) / (serial / shards), sum(per) / serial, ok, text))
+predicted = [s["predicted_seconds"] for s in plan["shards"]]
+lines.append(f"networkx {__import__('networkx').__version__} (Debian python3-networkx, tests run from a "
+             f"private copy), {len(set(serial_ids))} tests, N = {shards}, serial wall {serial:.1f} s "
+             f"(includes recording durations). shardplan's plan: {sum(len(s['files']) for s in plan['shards'])} "
+             f"whole files, {sum(len(s['slices']) for s in plan['shards'])} slices; predicted shard seconds "
+             + ", ".join(f"{p:.1f}" for p in predicted) + f" (lower bound {plan['lower_bound_seconds']:.1f}).")
+lines.append("")
+lines.append("| approach | " + " | ".join(f"job {i} s" for i in range(1, shards + 1))
+             + " | makespan / (serial / N) | sum of jobs / serial | every test exactly once |")
+lines.append("|---|" + "--:|" * shards + "--:|--:|---|")
+for name, per, ratio, total, ok, text in rows:
+    lines.append(f"| {name} | " + " | ".join(f"{p:.1f}" for p in per)
+                 + f" | {ratio:.2f} | {total:.2f} | {'yes' if ok else '**NO**'}: {text} |")
+open(out, "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
+if not all(r[4] for r in rows):
+    sys.exit(1)
+PY

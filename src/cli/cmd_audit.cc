@@ -1,0 +1,169 @@
+// shardplan audit: after all shards ran, proves from their JUnit reports that every planned
+// test ran exactly once and in its shard, and prints predicted against measured seconds.
+// Which shard wrote a report comes from a --junit pattern containing {shard}, or from the
+// report's <property name="shardplan_shard" value="I"/>.
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "cli/reports.h"
+#include "core/audit.h"
+#include "core/glob.h"
+
+namespace shardplan::cli {
+namespace {
+
+constexpr std::string_view kShardField = "{shard}";
+constexpr const char* kShardProperty = "shardplan_shard";
+
+struct AuditCommand {
+  UniverseOptions universe;
+  std::string plan;
+  std::vector<std::string> junit;
+  std::string collected;
+};
+
+std::string with_shard(std::string pattern, int shard) {
+  for (auto at = pattern.find(kShardField); at != std::string::npos; at = pattern.find(kShardField)) {
+    pattern.replace(at, kShardField.size(), std::to_string(shard));
+  }
+  return pattern;
+}
+
+// The shard a report names in its properties: 0 when it names none.
+Result<int> property_shard(const JunitReport& report, int shard_count) {
+  const auto found = report.properties.find(kShardProperty);
+  if (found == report.properties.end()) return 0;
+  int shard = 0;
+  const std::string& text = found->second;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), shard);
+  if (ec != std::errc() || end != text.data() + text.size() || shard < 1 || shard > shard_count) {
+    return error_in(report.source, fmt::format("property {} is '{}', expected a shard from 1 to {}",
+                                               kShardProperty, text, shard_count));
+  }
+  return shard;
+}
+
+// Reads the reports of one --junit pattern and files each under its shard.
+Result<bool> collect(const FileSystem& fs, const std::string& pattern, const Plan& plan, const ModuleIndex& index,
+                     std::vector<JunitReport>& reports, std::vector<int>& shards) {
+  const bool per_shard = pattern.find(kShardField) != std::string::npos;
+  for (int shard = 1; shard <= (per_shard ? plan.shard_count : 1); ++shard) {
+    const std::string expanded = per_shard ? with_shard(pattern, shard) : pattern;
+    // A shard whose pattern matches nothing left no report: the audit says so.
+    if (per_shard && !expand_glob(fs, expanded)) continue;
+    auto found = read_reports(fs, expanded, index);
+    if (!found) return found.error();
+    for (JunitReport& report : *found) {
+      auto named = property_shard(report, plan.shard_count);
+      if (!named) return named.error();
+      if (!per_shard && *named == 0) {
+        return error_in(report.source,
+                        fmt::format("cannot tell which shard wrote this report: use a --junit pattern "
+                                    "with {{shard}} (e.g. 'reports/shard-{{shard}}/*.xml') or write "
+                                    "the property {} into the report", kShardProperty));
+      }
+      if (per_shard && *named != 0 && *named != shard) {
+        return error_in(report.source, fmt::format("matches the pattern of shard {} but its property {} says {}",
+                                                   shard, kShardProperty, *named));
+      }
+      shards.push_back(per_shard ? shard : *named);
+      reports.push_back(std::move(report));
+    }
+  }
+  return true;
+}
+
+Result<std::vector<std::string>> load_collected(const FileSystem& fs, const std::string& path) {
+  auto content = fs.read(path);
+  if (!content) return content.error();
+  std::vector<std::string> ids;
+  std::size_t start = 0;
+  while (start < content->size()) {
+    std::size_t end = content->find('\n', start);
+    if (end == std::string::npos) end = content->size();
+    std::string line = content->substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find("::") != std::string::npos) ids.push_back(std::move(line));
+    start = end + 1;
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+void print_list(const char* title, const std::vector<std::string>& items) {
+  if (items.empty()) return;
+  fmt::print("{} ({}):\n", title, items.size());
+  for (const std::string& item : items) fmt::print("  {}\n", item);
+}
+
+void print_audit(const AuditReport& report) {
+  fmt::print("  shard  reports   tests   predicted    measured\n");
+  for (const ShardMeasure& shard : report.shards) {
+    fmt::print("  {:>5}  {:>7}  {:>6}  {:>10}  {:>10}\n", shard.index, shard.reports, shard.tests,
+               seconds_text(shard.predicted), seconds_text(shard.measured));
+  }
+  std::vector<std::string> missing;
+  for (const int shard : report.missing_reports) missing.push_back(fmt::format("shard {}", shard));
+  print_list("shards that left no report", missing);
+  print_list("planned but did not run", report.not_run);
+  print_list("ran more than once", report.ran_twice);
+  print_list("ran in the wrong shard", report.wrong_shard);
+  if (report.unresolved > 0) {
+    fmt::print("testcases naming no known test file ({}): see the warnings above\n", report.unresolved);
+  }
+}
+
+int run_audit(const AuditCommand& options) {
+  const RealFileSystem fs;
+  auto plan = load_plan(fs, options.plan);
+  if (!plan) return fail(plan.error());
+  auto universe = load_universe(fs, options.universe, nullptr);
+  if (!universe) return fail(universe.error());
+  const ModuleIndex index(*universe);
+  std::vector<JunitReport> reports;
+  std::vector<int> shards;
+  for (const std::string& pattern : options.junit) {
+    if (auto done = collect(fs, pattern, *plan, index, reports, shards); !done) return fail(done.error());
+  }
+  std::vector<std::vector<const JunitReport*>> by_shard(static_cast<std::size_t>(plan->shard_count));
+  for (std::size_t i = 0; i < reports.size(); ++i) by_shard[static_cast<std::size_t>(shards[i] - 1)].push_back(&reports[i]);
+  std::optional<std::vector<std::string>> collected;
+  if (!options.collected.empty()) {
+    auto ids = load_collected(fs, options.collected);
+    if (!ids) return fail(ids.error());
+    collected = std::move(*ids);
+  }
+  const AuditReport report = audit_run(*plan, by_shard, AuditScope{&*universe, collected ? &*collected : nullptr});
+  print_audit(report);
+  if (!report.ok()) return fail(error_in(options.plan, "audit failed: the run did not execute this plan exactly once (lists above)"));
+  note(fmt::format("audit ok: {} reports; every planned test ran exactly once, in its shard", reports.size()));
+  return kExitOk;
+}
+
+}  // namespace
+
+Runner setup_audit(CLI::App& command) {
+  auto options = std::make_shared<AuditCommand>();
+  command.add_option("--plan", options->plan, "The plan the shards ran")->required();
+  command.add_option("--junit", options->junit,
+                     "JUnit reports of the shards: a path or glob; '{shard}' in it stands for the "
+                     "shard index (e.g. 'reports/shard-{shard}/*.xml'). Without it each report must "
+                     "carry <property name=\"shardplan_shard\" value=\"I\"/>. Repeatable")
+      ->required();
+  command.add_option("--collected", options->collected,
+                     "Node ids that exist now, one per line (pytest --collect-only -q): planned "
+                     "slice tests missing from it were deleted and are not required");
+  add_universe_options(command, options->universe);
+  command.footer(
+      "Fails when a planned test did not run (sliced files: every listed test that still exists; "
+      "whole files: at least one testcase), a test ran more than once, a test ran outside its "
+      "shard (unplanned tests belong to their file's shard or owner slice; unknown files to shard "
+      "fnv1a64(path) mod N + 1), or a shard left no report.\nExit codes: 0 ok; 1 the audit failed "
+      "or invalid input; 2 usage error.");
+  return [options] { return run_audit(*options); };
+}
+
+}  // namespace shardplan::cli

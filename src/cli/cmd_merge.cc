@@ -1,0 +1,111 @@
+// shardplan merge: turns the JUnit reports of one or more CI runs (each --junit GLOB is one
+// run, oldest first) and an optional older .test_durations into an updated .test_durations,
+// written atomically: a failing merge leaves the old file untouched.
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "cli/reports.h"
+#include "core/timings/durations.h"
+#include "core/timings/merge.h"
+
+namespace shardplan::cli {
+namespace {
+
+struct MergeCommand {
+  UniverseOptions universe;
+  std::vector<std::string> runs;  // one --junit GLOB per run, oldest first
+  std::string durations;
+  std::size_t history = 0;
+  std::string smooth = "median";
+  bool keep_stale = false;
+  std::string output;
+};
+
+Result<RunTimings> read_run(const FileSystem& fs, const std::string& pattern, const ModuleIndex& index,
+                            const std::vector<std::string>& universe) {
+  auto reports = read_reports(fs, pattern, index);
+  if (!reports) return reports.error();
+  for (const JunitReport& report : *reports) {
+    if (auto foreign = check_report_suite(report, universe)) return *foreign;
+  }
+  return run_from_reports(*reports, pattern);
+}
+
+Result<std::vector<RunTimings>> read_runs(const FileSystem& fs, const MergeCommand& options) {
+  std::vector<RunTimings> runs;
+  std::optional<Timings> old;
+  if (!options.durations.empty()) {
+    auto content = fs.read(options.durations);
+    if (!content) return content.error();
+    auto parsed = parse_durations(*content, options.durations);
+    if (!parsed) return parsed.error();
+    old = std::move(*parsed);
+    runs.push_back(run_from_timings(*old, options.durations));
+  }
+  auto universe = load_universe(fs, options.universe, old ? &*old : nullptr);
+  if (!universe) return universe.error();
+  const ModuleIndex index(*universe);
+  for (const std::string& pattern : options.runs) {
+    auto run = read_run(fs, pattern, index, *universe);
+    if (!run) return run.error();
+    runs.push_back(std::move(*run));
+  }
+  return runs;
+}
+
+int run_merge(const MergeCommand& options) {
+  MergeOptions merge;
+  merge.history = options.history;
+  merge.keep_stale = options.keep_stale;
+  if (auto smoothing = parse_smoothing(options.smooth, merge); !smoothing) {
+    return fail(smoothing.error(), kExitUsage);
+  }
+  const RealFileSystem fs;
+  auto runs = read_runs(fs, options);
+  if (!runs) return fail(runs.error());
+  MergeStats stats;
+  const Timings merged = merge_runs(*runs, merge, &stats);
+  auto json = durations_to_json(merged);
+  if (!json) return fail(json.error());
+  if (options.output == "-") {
+    fmt::print("{}", *json);
+  } else if (auto written = write_file_atomic(options.output, *json); !written) {
+    return fail(written.error());
+  }
+  note(fmt::format("merged {} of {} runs: {} tests timed, {} not run by the newest run {}", stats.runs_used,
+                   runs->size(), merged.tests.size(), stats.pruned,
+                   options.keep_stale ? "(kept: --keep-stale)" : "(pruned)"));
+  return kExitOk;
+}
+
+}  // namespace
+
+Runner setup_merge(CLI::App& command) {
+  auto options = std::make_shared<MergeCommand>();
+  command.add_option("--junit", options->runs,
+                     "JUnit XML reports of one CI run: a path or glob ('**' spans directories). "
+                     "Repeat for more runs, oldest first")
+      ->required();
+  command.add_option("--durations", options->durations,
+                     "Existing .test_durations: the oldest run of the history");
+  command.add_option("--history", options->history, "Use only the newest K runs (default: all)")
+      ->check(CLI::PositiveNumber);
+  command.add_option("--smooth", options->smooth,
+                     "Per-test smoothing across runs: median (default) or ema:ALPHA (0 < ALPHA <= 1, "
+                     "the weight of each newer run)");
+  command.add_flag("--keep-stale", options->keep_stale,
+                   "Keep tests the newest run did not run (default: drop them)");
+  command.add_option("-o,--output", options->output, "Durations file to write (- for stdout)")->required();
+  add_universe_options(command, options->universe);
+  command.footer(
+      "Each --junit is one CI run: the reports of all its jobs. Within a run each test's time "
+      "comes from the job that ran it; a test that ran twice in one run is an error. pytest's "
+      "default xunit2 reports name no file: test files are found by matching the dotted classname "
+      "against the test files under --root. Output is pytest-split's .test_durations (sorted, "
+      "one entry per line), written atomically.\nExit codes: 0 ok; 1 invalid input (the output "
+      "file is left untouched); 2 usage error.");
+  return [options] { return run_merge(*options); };
+}
+
+}  // namespace shardplan::cli

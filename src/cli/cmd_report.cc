@@ -1,0 +1,98 @@
+// shardplan report: renders a plan (and, given the run's JUnit reports, what it measured) as a
+// self-contained HTML page, Markdown tables ($GITHUB_STEP_SUMMARY) or the chart alone as SVG.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "cli/reports.h"
+#include "core/emit/report.h"
+#include "core/timings/durations.h"
+
+namespace shardplan::cli {
+namespace {
+
+struct ReportCommand {
+  std::string plan;
+  std::vector<std::string> junit;
+  std::string durations;
+  ReportFormat format = ReportFormat::html;
+  std::string output = "-";
+};
+
+// Per-file work of the planned files as the planner saw it, given the same timings.
+Result<std::vector<FileWork>> load_file_work(const FileSystem& fs, const std::string& path,
+                                             const Plan& plan) {
+  auto content = fs.read(path);
+  if (!content) return content.error();
+  auto timings = parse_durations(*content, path);
+  if (!timings) return timings.error();
+  return build_workload(planned_files(plan), &*timings).files;
+}
+
+// Every testcase of the reports, attributed to shards by the plan.
+Result<Measured> load_measured(const FileSystem& fs, const std::vector<std::string>& patterns,
+                               const Plan& plan) {
+  const ModuleIndex index(planned_files(plan));
+  std::vector<TestTiming> cases;
+  for (const std::string& pattern : patterns) {
+    auto reports = read_reports(fs, pattern, index);
+    if (!reports) return reports.error();
+    for (const JunitReport& report : *reports) {
+      for (const JunitCase& test : report.cases) cases.push_back({test.id, test.seconds});
+    }
+  }
+  return measure_run(plan, cases);
+}
+
+int run_report(const ReportCommand& options) {
+  const RealFileSystem fs;
+  auto plan = load_plan(fs, options.plan);
+  if (!plan) return fail(plan.error());
+  ReportInput input;
+  input.plan = &*plan;
+  input.job_overhead = plan->shard_overhead;
+  if (!options.durations.empty()) {
+    auto files = load_file_work(fs, options.durations, *plan);
+    if (!files) return fail(files.error());
+    input.files = std::move(*files);
+  }
+  if (!options.junit.empty()) {
+    auto measured = load_measured(fs, options.junit, *plan);
+    if (!measured) return fail(measured.error());
+    input.measured = std::move(*measured);
+  }
+  const std::string text = render_report(input, options.format);
+  if (options.output == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return std::fflush(stdout) == 0 ? kExitOk : fail(error_in("<stdout>", "write failed"));
+  }
+  if (auto written = write_file_atomic(options.output, text); !written)
+    return fail(written.error());
+  return kExitOk;
+}
+
+}  // namespace
+
+Runner setup_report(CLI::App& command) {
+  auto options = std::make_shared<ReportCommand>();
+  command.add_option("--plan", options->plan, "Plan file")->required();
+  command.add_option("--junit", options->junit,
+                     "JUnit reports of a run of this plan (path or glob, '**' spans directories; "
+                     "repeatable): measured seconds per shard, each test counted in the shard the "
+                     "plan gives it");
+  command.add_option("--durations", options->durations,
+                     "The .test_durations the plan was made from: per-file and per-test times "
+                     "(the plan itself keeps only per-shard and per-slice times)");
+  const std::map<std::string, ReportFormat> formats{{"html", ReportFormat::html},
+                                                    {"markdown", ReportFormat::markdown},
+                                                    {"svg", ReportFormat::svg}};
+  command
+      .add_option("--format", options->format, "html (default), markdown or svg (the chart alone)")
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+  command.add_option("-o,--output", options->output, "Output file; - (default) for stdout");
+  return [options] { return run_report(*options); };
+}
+
+}  // namespace shardplan::cli

@@ -1,0 +1,147 @@
+#include "core/audit.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace shardplan {
+namespace {
+
+struct Ran {
+  int shard;
+  const JunitReport* report;
+  const JunitCase* test;
+};
+
+std::string place(const Ran& ran) {
+  return fmt::format("shard {} ({}:{}:{})", ran.shard, ran.report->source, ran.test->line, ran.test->column);
+}
+
+// Where the plan says each file and listed test runs.
+struct Ownership {
+  struct FileHome {
+    int whole = 0;  // shard running the whole file, 0 when sliced
+    int owner = 0;  // shard of the owner slice
+    std::set<int> slices;
+  };
+  std::map<std::string, FileHome, std::less<>> files;
+  std::map<std::string, int, std::less<>> listed;  // slice test -> shard
+  int shard_count = 1;
+
+  explicit Ownership(const Plan& plan) : shard_count(plan.shard_count) {
+    for (const Shard& shard : plan.shards) {
+      for (const std::string& file : shard.files) files[file].whole = shard.index;
+      for (const Slice& slice : shard.slices) {
+        FileHome& home = files[slice.file];
+        home.slices.insert(shard.index);
+        if (slice.owner) home.owner = shard.index;
+        for (const std::string& test : slice.tests) listed[test] = shard.index;
+      }
+    }
+  }
+
+  // True when `shard` may run `id`; `expected` receives the shard the plan gives it.
+  bool allows(std::string_view id, int shard, int& expected) const {
+    const std::string_view file = file_of(id);
+    const auto home = files.find(file);
+    if (home == files.end()) {
+      expected = shard_for_unknown_file(file, shard_count);
+      return shard == expected;
+    }
+    if (home->second.whole) {
+      expected = home->second.whole;
+      return shard == expected;
+    }
+    if (const auto test = listed.find(id); test != listed.end()) {
+      expected = test->second;
+      return shard == expected;
+    }
+    expected = home->second.owner;
+    // A collection error or module skip of a sliced file shows up in every slice's shard.
+    return id == file ? home->second.slices.count(shard) > 0 : shard == expected;
+  }
+};
+
+bool exists(const std::vector<std::string>* sorted, std::string_view item) {
+  return !sorted || std::binary_search(sorted->begin(), sorted->end(), item, std::less<>());
+}
+
+void check_places(const Ownership& ownership, const std::map<std::string_view, std::vector<Ran>>& ran,
+                  AuditReport& report) {
+  for (const auto& [id, places] : ran) {
+    std::set<int> shards;
+    bool twice = false;
+    for (const Ran& one : places) {
+      const bool file_level = id == file_of(id);
+      twice |= !shards.insert(one.shard).second || (!file_level && shards.size() > 1);
+      int expected = 0;
+      if (!ownership.allows(id, one.shard, expected)) {
+        report.wrong_shard.push_back(
+            fmt::format("{} ran in {}; the plan runs it in shard {}", id, place(one), expected));
+      }
+    }
+    if (twice) {
+      std::vector<std::string> where;
+      for (const Ran& one : places) where.push_back(place(one));
+      report.ran_twice.push_back(fmt::format("{}: {}", id, fmt::join(where, ", ")));
+    }
+  }
+}
+
+void check_coverage(const Plan& plan, const AuditScope& scope, const std::set<std::pair<int, std::string>>& files_ran,
+                    const std::map<std::string_view, std::vector<Ran>>& ran, AuditReport& report) {
+  for (const Shard& shard : plan.shards) {
+    for (const std::string& file : shard.files) {
+      if (exists(scope.universe, file) && !files_ran.count({shard.index, file})) {
+        report.not_run.push_back(fmt::format("{} (shard {}): no testcase of this file", file, shard.index));
+      }
+    }
+    for (const Slice& slice : shard.slices) {
+      if (!exists(scope.universe, slice.file)) continue;
+      for (const std::string& test : slice.tests) {
+        if (!exists(scope.collected, test)) continue;
+        const auto found = ran.find(test);
+        const bool here = found != ran.end() &&
+                          std::any_of(found->second.begin(), found->second.end(),
+                                      [&](const Ran& one) { return one.shard == shard.index; });
+        if (!here) {
+          report.not_run.push_back(
+              fmt::format("{} (shard {}, slice {}/{})", test, shard.index, slice.index, slice.count));
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+AuditReport audit_run(const Plan& plan, const std::vector<std::vector<const JunitReport*>>& by_shard,
+                      const AuditScope& scope) {
+  AuditReport report;
+  const Ownership ownership(plan);
+  std::map<std::string_view, std::vector<Ran>> ran;
+  std::set<std::pair<int, std::string>> files_ran;
+  for (std::size_t i = 0; i < by_shard.size(); ++i) {
+    const int shard = static_cast<int>(i) + 1;
+    ShardMeasure measure{shard, by_shard[i].size(), 0, 0, 0};
+    if (i < plan.shards.size()) measure.predicted = plan.shards[i].predicted_seconds;
+    if (by_shard[i].empty()) report.missing_reports.push_back(shard);
+    for (const JunitReport* junit : by_shard[i]) {
+      report.unresolved += junit->unresolved;
+      for (const JunitCase& test : junit->cases) {
+        ran[test.id].push_back({shard, junit, &test});
+        files_ran.emplace(shard, std::string(file_of(test.id)));
+        ++measure.tests;
+        measure.measured += test.seconds;
+      }
+    }
+    report.shards.push_back(measure);
+  }
+  check_places(ownership, ran, report);
+  check_coverage(plan, scope, files_ran, ran, report);
+  return report;
+}
+
+}  // namespace shardplan
