@@ -44,7 +44,8 @@ int run_plan(const PlanCommand& options) {
   const RealFileSystem fs;
   auto inputs = load_inputs(fs, options.universe, options.timing);
   if (!inputs) return fail(inputs.error());
-  const Workload work = build_workload(inputs->universe, inputs->timings ? &*inputs->timings : nullptr);
+  const Workload work = inputs->timings ? build_workload(inputs->universe, std::move(*inputs->timings))
+                                        : build_workload(inputs->universe, nullptr);
   auto plan = make_plan(work, PlanOptions{options.shards, options.file_overhead, !options.no_split});
   if (!plan) return fail(plan.error(), kExitUsage);
   auto json = plan_to_json(*plan);

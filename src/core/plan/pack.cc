@@ -20,20 +20,23 @@ std::vector<std::size_t> heaviest_first(const std::vector<PackItem>& items) {
   return order;
 }
 
-// Mutable view used by the improvement pass: members per bin and groups per bin.
+// Mutable view used by the improvement pass: members per bin (sorted by weight, then item)
+// and groups per bin.
 struct Bins {
+  using Member = std::pair<double, std::size_t>;  // weight, item
   const std::vector<PackItem>& items;
   Packing& packing;
-  std::vector<std::vector<std::size_t>> members;
+  std::vector<std::vector<Member>> members;
   std::vector<std::multiset<int>> groups;
 
   Bins(const std::vector<PackItem>& all, Packing& p)
       : items(all), packing(p), members(p.loads.size()), groups(p.loads.size()) {
     for (std::size_t i = 0; i < items.size(); ++i) {
       const auto bin = static_cast<std::size_t>(p.bin_of[i]);
-      members[bin].push_back(i);
+      members[bin].emplace_back(items[i].weight, i);
       if (items[i].group >= 0) groups[bin].insert(items[i].group);
     }
+    for (auto& list : members) std::sort(list.begin(), list.end());
   }
   // True when `bin` would hold no other item of `item`'s group after `leaving` (if any) left.
   bool fits(std::size_t item, std::size_t bin, std::size_t leaving = SIZE_MAX) const {
@@ -45,9 +48,10 @@ struct Bins {
   }
   void relocate(std::size_t item, std::size_t to) {
     const auto from = static_cast<std::size_t>(packing.bin_of[item]);
+    const Member member{items[item].weight, item};
     auto& list = members[from];
-    list.erase(std::find(list.begin(), list.end(), item));
-    members[to].push_back(item);
+    list.erase(std::lower_bound(list.begin(), list.end(), member));
+    members[to].insert(std::lower_bound(members[to].begin(), members[to].end(), member), member);
     if (items[item].group >= 0) {
       groups[from].erase(groups[from].find(items[item].group));
       groups[to].insert(items[item].group);
@@ -75,28 +79,52 @@ bool better(const Candidate& a, const Candidate& b, const std::vector<PackItem>&
   return a.bin < b.bin;
 }
 
-void consider_moves(const Bins& bins, std::size_t heavy, double limit, Candidate& best) {
+// Bins by ascending load (then index): the lightest bins are the only useful targets.
+std::vector<std::size_t> lightest_first(const std::vector<double>& loads) {
+  std::vector<std::size_t> order(loads.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return loads[a] != loads[b] ? loads[a] < loads[b] : a < b;
+  });
+  return order;
+}
+
+// Each item of the heavy bin may move to the lightest bin that can take it.
+void consider_moves(const Bins& bins, std::size_t heavy, const std::vector<std::size_t>& light,
+                    double limit, Candidate& best) {
   if (bins.members[heavy].size() < 2) return;
   const auto& loads = bins.packing.loads;
-  for (const std::size_t item : bins.members[heavy]) {
-    const double weight = bins.items[item].weight;
-    for (std::size_t bin = 0; bin < loads.size(); ++bin) {
+  for (const auto& member : bins.members[heavy]) {
+    const std::size_t item = member.second;
+    for (const std::size_t bin : light) {
       if (bin == heavy || !bins.fits(item, bin)) continue;
-      const Candidate move{std::max(loads[heavy] - weight, loads[bin] + weight), item, bin};
+      const Candidate move{std::max(loads[heavy] - member.first, loads[bin] + member.first), item, bin};
       if (move.pair_max < limit && better(move, best, bins.items)) best = move;
+      break;
     }
   }
 }
 
-void consider_swaps(const Bins& bins, std::size_t heavy, double limit, Candidate& best) {
+// For each item of the heavy bin and each of the lightest bins, only the partners whose weight
+// is nearest the ideal (half the load gap below the item) are tried: a binary search each.
+constexpr std::size_t kSwapBins = 16;
+
+void consider_swaps(const Bins& bins, std::size_t heavy, const std::vector<std::size_t>& light,
+                    double limit, Candidate& best) {
   const auto& loads = bins.packing.loads;
-  for (const std::size_t item : bins.members[heavy]) {
-    const double weight = bins.items[item].weight;
-    for (std::size_t bin = 0; bin < loads.size(); ++bin) {
-      if (bin == heavy) continue;
-      for (const std::size_t other : bins.members[bin]) {
-        const double delta = weight - bins.items[other].weight;
-        if (delta <= 0) continue;
+  const std::size_t tried = std::min(kSwapBins, light.size());
+  for (const auto& [weight, item] : bins.members[heavy]) {
+    for (std::size_t rank = 0; rank < tried; ++rank) {
+      const std::size_t bin = light[rank];
+      const double gap = loads[heavy] - loads[bin];
+      if (bin == heavy || gap <= 0) continue;
+      const auto& list = bins.members[bin];
+      const Bins::Member ideal{weight - gap / 2, 0};
+      const auto at = std::lower_bound(list.begin(), list.end(), ideal);
+      for (auto it = at == list.begin() ? at : at - 1; it != list.end() && it <= at; ++it) {
+        const std::size_t other = it->second;
+        const double delta = weight - it->first;
+        if (delta <= 0 || delta >= gap) continue;
         const Candidate swap{std::max(loads[heavy] - delta, loads[bin] + delta), item, bin, other};
         if (swap.pair_max >= limit || !better(swap, best, bins.items)) continue;
         if (bins.fits(item, bin, other) && bins.fits(other, heavy, item)) best = swap;
@@ -137,17 +165,17 @@ Packing pack_lpt(const std::vector<PackItem>& items, int bins) {
   return packing;
 }
 
-void improve(Packing& packing, const std::vector<PackItem>& items) {
+void improve(Packing& packing, const std::vector<PackItem>& items, double good_enough) {
   Bins bins(items, packing);
   const std::size_t max_rounds = std::max<std::size_t>(100, 4 * packing.loads.size());
-  // Swaps look at every item of every bin; on very large inputs only moves are tried.
-  const bool try_swaps = items.size() * packing.loads.size() <= 20'000'000;
   for (std::size_t round = 0; round < max_rounds; ++round) {
     const std::size_t heavy = heaviest_bin(packing.loads);
+    if (packing.loads[heavy] <= good_enough) return;
     const double limit = packing.loads[heavy] * (1 - 1e-12) - 1e-12;
     Candidate best;
-    consider_moves(bins, heavy, limit, best);
-    if (try_swaps) consider_swaps(bins, heavy, limit, best);
+    const std::vector<std::size_t> light = lightest_first(packing.loads);
+    consider_moves(bins, heavy, light, limit, best);
+    consider_swaps(bins, heavy, light, limit, best);
     if (best.item == SIZE_MAX) return;
     if (best.partner != SIZE_MAX) bins.relocate(best.partner, heavy);
     bins.relocate(best.item, best.bin);

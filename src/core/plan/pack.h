@@ -26,7 +26,8 @@ struct Packing {
 Packing pack_lpt(const std::vector<PackItem>& items, int bins);
 
 // Moves and swaps items out of the heaviest bin while that strictly lowers it without making
-// another bin at least as heavy; keeps every bin non-empty and groups apart. Bounded work.
-void improve(Packing& packing, const std::vector<PackItem>& items);
+// another bin at least as heavy; keeps every bin non-empty and groups apart. Stops once the
+// makespan is at most `good_enough` (e.g. just above a lower bound). Bounded work.
+void improve(Packing& packing, const std::vector<PackItem>& items, double good_enough = 0);
 
 }  // namespace shardplan

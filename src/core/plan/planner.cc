@@ -58,6 +58,7 @@ struct PlanContext {
   const PlanOptions& options;
   std::vector<double> overheads;
   std::vector<std::optional<FileCutter>> cutters;
+  double good_enough = 0;  // improvement stops at this makespan (just above the lower bound)
 
   PlanContext(const Workload& w, const PlanOptions& o)
       : work(w), options(o), overheads(overheads_of(w, o)) {}
@@ -114,7 +115,7 @@ Layout layout_for_target(const PlanContext& context, double target) {
   ensure_enough_pieces(context, layout.cuts);
   build_items(work, context.overheads, layout);
   layout.packing = pack_lpt(layout.items, options.shards);
-  improve(layout.packing, layout.items);
+  improve(layout.packing, layout.items, context.good_enough);
   return layout;
 }
 
@@ -123,7 +124,7 @@ Layout whole_file_layout(const PlanContext& context) {
   layout.cuts.resize(context.work.files.size());
   build_items(context.work, context.overheads, layout);
   layout.packing = pack_lpt(layout.items, context.options.shards);
-  improve(layout.packing, layout.items);
+  improve(layout.packing, layout.items, context.good_enough);
   return layout;
 }
 
@@ -176,7 +177,9 @@ void keep_better(Layout& best, Layout&& candidate, int shards) {
 Layout best_sliced_layout(const PlanContext& context, double low, double high) {
   const int shards = context.options.shards;
   Layout best = layout_for_target(context, high);
-  for (int step = 0; step < 12 && high - low > 1e-4 * high; ++step) {
+  for (int step = 0; step < 12 && high - low > 1e-4 * high &&
+                     best.packing.makespan() > context.good_enough;
+       ++step) {
     const double target = low + (high - low) / 2;
     Layout candidate = layout_for_target(context, target);
     const bool reached = candidate.packing.makespan() <= target * (1 + 1e-9);
@@ -274,9 +277,11 @@ Result<Plan> make_plan(const Workload& work, const PlanOptions& options) {
   const bool files_suffice = work.files.size() >= static_cast<std::size_t>(options.shards);
   PlanContext context(work, options);
   const double bound = lower_bound(work, options, context.overheads);
+  context.good_enough = bound * (1 + 1e-4);
   std::optional<Layout> chosen;
   if (files_suffice) chosen = whole_file_layout(context);
-  if (options.allow_slicing && (!chosen || chosen->packing.makespan() > bound * (1 + 1e-9))) {
+  // Slicing is tried only when the whole-file plan is more than 0.1% above the bound.
+  if (options.allow_slicing && (!chosen || chosen->packing.makespan() > bound * (1 + 1e-3))) {
     double high = 0;
     for (std::size_t f = 0; f < work.files.size(); ++f) {
       high = std::max(high, work.files[f].seconds + context.overheads[f]);

@@ -68,32 +68,41 @@ std::vector<std::string> files_in_timings(const Timings& timings) {
   return files;
 }
 
-Workload build_workload(const std::vector<std::string>& universe, const Timings* timings) {
+namespace {
+
+// Tests are sorted by id, so each file's tests form one contiguous run. With `movable` set
+// (== timings) the tests are moved out instead of copied.
+Workload build(const std::vector<std::string>& universe, const Timings* timings, Timings* movable) {
   Workload work;
   work.stats.universe_files = universe.size();
   work.estimated = timings == nullptr;
-  std::map<std::string_view, std::vector<const TestTiming*>> by_file;
+  work.files.reserve(universe.size());
+  for (const std::string& path : universe) work.files.push_back({path, 0, true, {}});
+  std::vector<FileWork> timed;
   if (timings) {
     work.stats.skipped_invalid = timings->skipped_invalid;
-    for (const TestTiming& test : timings->tests) by_file[file_of(test.id)].push_back(&test);
-  }
-  std::vector<FileWork> timed;
-  for (const std::string& path : universe) {
-    FileWork file{path, 0, true, {}};
-    if (const auto it = by_file.find(path); it != by_file.end()) {
-      file.estimated = false;
-      for (const TestTiming* test : it->second) {
-        file.seconds += test->seconds;
-        file.tests.push_back(*test);
+    const auto& tests = timings->tests;
+    for (std::size_t begin = 0, end = 0; begin < tests.size(); begin = end) {
+      const std::string_view file = file_of(tests[begin].id);
+      for (end = begin + 1; end < tests.size() && file_of(tests[end].id) == file;) ++end;
+      const auto it = std::lower_bound(universe.begin(), universe.end(), file);
+      if (it == universe.end() || *it != file) {
+        work.stats.stale_entries += end - begin;
+        continue;
       }
-      work.stats.known_tests += file.tests.size();
-      timed.push_back({file.path, file.seconds, false, {}});
-    }
-    work.files.push_back(std::move(file));
-  }
-  for (const auto& [path, tests] : by_file) {
-    if (!std::binary_search(universe.begin(), universe.end(), path)) {
-      work.stats.stale_entries += tests.size();
+      FileWork& target = work.files[static_cast<std::size_t>(it - universe.begin())];
+      target.estimated = false;
+      const auto first = static_cast<std::ptrdiff_t>(begin);
+      const auto last = static_cast<std::ptrdiff_t>(end);
+      if (movable) {
+        target.tests.assign(std::make_move_iterator(movable->tests.begin() + first),
+                            std::make_move_iterator(movable->tests.begin() + last));
+      } else {
+        target.tests.assign(tests.begin() + first, tests.begin() + last);
+      }
+      for (const TestTiming& test : target.tests) target.seconds += test.seconds;
+      work.stats.known_tests += end - begin;
+      timed.push_back({target.path, target.seconds, false, {}});
     }
   }
   work.stats.timed_files = timed.size();
@@ -106,6 +115,16 @@ Workload build_workload(const std::vector<std::string>& universe, const Timings*
     if (file.estimated) file.seconds = means.estimate(file.path, median);
   }
   return work;
+}
+
+}  // namespace
+
+Workload build_workload(const std::vector<std::string>& universe, const Timings* timings) {
+  return build(universe, timings, nullptr);
+}
+
+Workload build_workload(const std::vector<std::string>& universe, Timings&& timings) {
+  return build(universe, &timings, &timings);
 }
 
 }  // namespace shardplan

@@ -22,6 +22,8 @@ struct Workload {
 
 // `universe` must be sorted and unique; `timings` sorted by id (as parse_durations returns).
 Workload build_workload(const std::vector<std::string>& universe, const Timings* timings);
+// The same, moving the test ids out of `timings` instead of copying them (large inputs).
+Workload build_workload(const std::vector<std::string>& universe, Timings&& timings);
 
 // Files named by the timings (for --files-from-timings), sorted and unique.
 std::vector<std::string> files_in_timings(const Timings& timings);

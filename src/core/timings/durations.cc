@@ -92,8 +92,16 @@ bool blank_non_finite_tokens(std::string& text) {
 }
 
 void sort_and_dedupe(Timings& timings) {
-  std::stable_sort(timings.tests.begin(), timings.tests.end(),
-                   [](const TestTiming& a, const TestTiming& b) { return a.id < b.id; });
+  const auto by_id = [](const TestTiming& a, const TestTiming& b) { return a.id < b.id; };
+  // pytest-split writes sorted keys: then the sort is a single check.
+  if (!std::is_sorted(timings.tests.begin(), timings.tests.end(), by_id)) {
+    std::stable_sort(timings.tests.begin(), timings.tests.end(), by_id);
+  }
+  if (std::adjacent_find(timings.tests.begin(), timings.tests.end(), [](const auto& a, const auto& b) {
+        return a.id == b.id;
+      }) == timings.tests.end()) {
+    return;
+  }
   std::vector<TestTiming> unique;
   unique.reserve(timings.tests.size());
   for (TestTiming& test : timings.tests) {
@@ -153,6 +161,7 @@ Result<Timings> parse_durations(std::string_view content, const std::string& sou
   simdjson::dom::object object;
   simdjson::dom::array pairs;
   if (!root.get_object().get(object)) {
+    timings.tests.reserve(object.size());
     for (const auto field : object) add_entry(timings, field.key, field.value);
   } else if (!root.get_array().get(pairs)) {
     if (auto listed = read_pairs(pairs, timings, source_name); !listed) return listed.error();
