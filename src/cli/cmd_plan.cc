@@ -1,25 +1,35 @@
-// shardplan plan: reads the universe and timings, plans N shards, writes the plan JSON
-// atomically (or to stdout) and a human summary to stderr.
+// shardplan plan: reads the universe and timings, plans N shards (or the smallest N that meets
+// --target with --shards auto), writes the plan JSON atomically (or to stdout) and a human
+// summary to stderr; --format github-matrix prints the job matrix on stdout instead.
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/cost_options.h"
+#include "core/ci_env.h"
 #include "core/emit/plan_json.h"
-#include "core/plan/planner.h"
+#include "core/plan/recommend.h"
 
 namespace shardplan::cli {
 namespace {
 
+enum class PlanFormat { plan, github_matrix };
+
 struct PlanCommand {
   UniverseOptions universe;
   TimingOptions timing;
-  int shards = 0;
-  double file_overhead = kDefaultFileOverhead;
-  bool no_split = false;
+  CostOptions cost;
+  std::string shards;
+  std::string target;
+  int min_shards = 1;
+  int max_shards = 64;
+  PlanFormat format = PlanFormat::plan;
   std::string output;
 };
 
-void print_summary(const Plan& plan, const std::string& durations) {
+void print_summary(const Plan& plan, const std::string& source) {
   const PlanStats& stats = plan.stats;
   if (plan.estimated) {
     note(fmt::format("no --durations given: every file weighs an estimated {} (plan is a guess; "
@@ -27,7 +37,7 @@ void print_summary(const Plan& plan, const std::string& durations) {
                      seconds_text(kNoTimingsFileSeconds)));
   } else {
     note(fmt::format("{}: {} tests timed in {} files; {} files untimed (estimated); {} stale entries "
-                     "ignored (files not in the universe)", durations, stats.known_tests,
+                     "ignored (files not in the universe)", source, stats.known_tests,
                      stats.timed_files, stats.estimated_files, stats.stale_entries));
   }
   fmt::print(stderr, "  shard  files  slices   predicted\n");
@@ -40,13 +50,52 @@ void print_summary(const Plan& plan, const std::string& durations) {
              plan.lower_bound > 0 ? plan.makespan / plan.lower_bound : 1.0, plan.inputs_digest);
 }
 
-int run_plan(const PlanCommand& options) {
+std::string github_matrix(int shards) {
+  std::string out = "{\"include\":[";
+  for (int i = 1; i <= shards; ++i) out += fmt::format("{}{{\"shard\":{}}}", i > 1 ? "," : "", i);
+  return out + "]}\n";
+}
+
+// N from --shards: a number, or "auto" = the smallest N whose makespan meets --target.
+Result<int> shard_count(const PlanCommand& options, const Workload& work, const PlanOptions& base) {
+  if (options.shards != "auto") {
+    int n = 0;
+    const auto [end, error] = std::from_chars(options.shards.data(),
+                                              options.shards.data() + options.shards.size(), n);
+    if (error != std::errc() || end != options.shards.data() + options.shards.size() || n < 1) {
+      return error_in("", fmt::format("--shards '{}' is not a positive whole number or 'auto'",
+                                      options.shards));
+    }
+    return n;
+  }
+  if (options.target.empty()) return error_in("", "--shards auto needs --target, e.g. --target 15m");
+  auto target = parse_duration(options.target);
+  if (!target) return target.error();
+  const Sizing sizing = size_shards(work, base, options.min_shards, options.max_shards, *target);
+  if (sizing.rows.empty()) return error_in("", "no shard count in --min..--max can be planned");
+  if (sizing.meets_target) return *sizing.meets_target;
+  warn(fmt::format("no N in {}..{} meets --target {}; using {} (predicted {})", options.min_shards,
+                   sizing.rows.back().shards, options.target, sizing.rows.back().shards,
+                   seconds_text(sizing.rows.back().makespan)));
+  return sizing.rows.back().shards;
+}
+
+int run_plan(PlanCommand& options) {
   const RealFileSystem fs;
+  if (options.format == PlanFormat::github_matrix && (options.output.empty() || options.output == "-")) {
+    return fail(error_in("", "--format github-matrix prints the matrix on stdout: write the plan "
+                             "with -o plan.json"), kExitUsage);
+  }
   auto inputs = load_inputs(fs, options.universe, options.timing);
   if (!inputs) return fail(inputs.error());
   const Workload work = inputs->timings ? build_workload(inputs->universe, std::move(*inputs->timings))
                                         : build_workload(inputs->universe, nullptr);
-  auto plan = make_plan(work, PlanOptions{options.shards, options.file_overhead, !options.no_split});
+  auto plan_opts = plan_options(fs, options.cost, 1);
+  if (!plan_opts) return fail(plan_opts.error(), kExitUsage);
+  auto shards = shard_count(options, work, *plan_opts);
+  if (!shards) return fail(shards.error(), kExitUsage);
+  plan_opts->shards = *shards;
+  auto plan = make_plan(work, *plan_opts);
   if (!plan) return fail(plan.error(), kExitUsage);
   auto json = plan_to_json(*plan);
   if (!json) return fail(json.error());
@@ -55,8 +104,9 @@ int run_plan(const PlanCommand& options) {
   } else if (auto written = write_file_atomic(options.output, *json); !written) {
     return fail(written.error());
   }
+  if (options.format == PlanFormat::github_matrix) fmt::print("{}", github_matrix(plan->shard_count));
   print_summary(*plan, options.timing.durations.empty() ? std::string("--junit reports")
-                                                       : options.timing.durations);
+                                                        : options.timing.durations);
   return kExitOk;
 }
 
@@ -64,24 +114,30 @@ int run_plan(const PlanCommand& options) {
 
 Runner setup_plan(CLI::App& command) {
   auto options = std::make_shared<PlanCommand>();
-  command.add_option("--shards,-n", options->shards, "Number of shards N")
-      ->required()
+  command.add_option("--shards,-n", options->shards, "Number of shards N, or 'auto' (needs --target)")
+      ->required();
+  command.add_option("--target", options->target,
+                     "With --shards auto: wall-clock goal per job, e.g. 900, 15m, 1h30m");
+  command.add_option("--min", options->min_shards, "With --shards auto: smallest N (default 1)")
+      ->check(CLI::Range(1, 100000));
+  command.add_option("--max", options->max_shards, "With --shards auto: largest N (default 64)")
       ->check(CLI::Range(1, 100000));
   add_universe_options(command, options->universe);
   add_timing_options(command, options->timing);
-  command.add_option("--file-overhead", options->file_overhead,
-                     fmt::format("Seconds charged each time a shard collects a file or a slice "
-                                 "(import, collection, module fixtures; default {})",
-                                 kDefaultFileOverhead))
-      ->check(CLI::Range(0.0, 86400.0));
-  command.add_flag("--no-split", options->no_split,
-                   "Plan whole files only (never split a file's tests across shards)");
+  add_cost_options(command, options->cost);
+  const std::map<std::string, PlanFormat> formats{{"plan", PlanFormat::plan},
+                                                  {"github-matrix", PlanFormat::github_matrix}};
+  command.add_option("--format", options->format,
+                     "plan (default: the plan JSON) or github-matrix (the plan goes to -o; stdout "
+                     "gets {\"include\":[{\"shard\":1},...]} for fromJSON)")
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
   command.add_option("-o,--output", options->output, "Write the plan here (default: stdout)");
   command.footer(
-      "Untimed files are estimated: the mean of timed files in the same directory, else in the "
-      "nearest parent directory with timed files, else the median timed file. With no "
-      "--durations every file weighs 1 s.\nExit codes: 0 ok; 1 invalid input; 2 usage error or "
-      "more shards than the suite can fill.");
+      "Cost model: a shard's predicted seconds = --shard-overhead + for each file or slice it "
+      "collects, the file overhead + its tests' durations.\nUntimed files are estimated: the "
+      "mean of timed files in the same directory, else in the nearest parent directory with "
+      "timed files, else the median timed file. With no --durations every file weighs 1 s.\n"
+      "Exit codes: 0 ok; 1 invalid input; 2 usage error or more shards than the suite can fill.");
   return [options] { return run_plan(*options); };
 }
 
