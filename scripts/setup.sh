@@ -8,7 +8,7 @@ packages=(
   libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 python3-pytest
-  chromium
+  chromium python3-networkx
 )
 missing=()
 for p in "${packages[@]}"; do
