@@ -116,11 +116,22 @@ def test_audit_fails_when_a_shard_left_no_report(pipeline):
 
 def test_audit_fails_when_a_test_ran_twice(pipeline):
     runs = copy_reports(pipeline, "xunit2", "twice-run")
-    shutil.copy(runs / "shard-1" / "r.xml", runs / "shard-2" / "again.xml")
+    # Shard 2's job also ran shard 1's tests: same testcases, tagged by the plugin as shard 2.
+    again = (runs / "shard-1" / "r.xml").read_text(encoding="utf-8")
+    again = again.replace('name="shardplan_shard" value="1"', 'name="shardplan_shard" value="2"')
+    (runs / "shard-2" / "again.xml").write_text(again, encoding="utf-8")
     proc = audit(pipeline, "twice-run/shard-{shard}/*.xml")
     assert proc.returncode == 1
     assert "ran more than once" in proc.stdout
     assert "twice-run/shard-2/again.xml" in proc.stdout
+
+
+def test_audit_refuses_a_report_filed_under_another_shard(pipeline):
+    runs = copy_reports(pipeline, "xunit2", "moved-run")
+    shutil.copy(runs / "shard-1" / "r.xml", runs / "shard-2" / "moved.xml")
+    proc = audit(pipeline, "moved-run/shard-{shard}/*.xml")
+    assert proc.returncode == 1
+    assert "matches the pattern of shard 2 but its property shardplan_shard says 1" in proc.stderr
 
 
 def test_audit_fails_when_a_planned_test_was_deselected(pipeline):
