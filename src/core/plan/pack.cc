@@ -105,17 +105,12 @@ void consider_moves(const Bins& bins, std::size_t heavy, const std::vector<std::
   }
 }
 
-// For each item of the heavy bin and each of the lightest bins, only the partners whose weight
-// is nearest the ideal (half the load gap below the item) are tried: a binary search each.
-constexpr std::size_t kSwapBins = 16;
-
-void consider_swaps(const Bins& bins, std::size_t heavy, const std::vector<std::size_t>& light,
-                    double limit, Candidate& best) {
+// For each item of the heavy bin and each other bin, only the partners whose weight is nearest
+// the ideal (half the load gap below the item) are tried: a binary search each.
+void consider_swaps(const Bins& bins, std::size_t heavy, double limit, Candidate& best) {
   const auto& loads = bins.packing.loads;
-  const std::size_t tried = std::min(kSwapBins, light.size());
   for (const auto& [weight, item] : bins.members[heavy]) {
-    for (std::size_t rank = 0; rank < tried; ++rank) {
-      const std::size_t bin = light[rank];
+    for (std::size_t bin = 0; bin < loads.size(); ++bin) {
       const double gap = loads[heavy] - loads[bin];
       if (bin == heavy || gap <= 0) continue;
       const auto& list = bins.members[bin];
@@ -175,7 +170,7 @@ void improve(Packing& packing, const std::vector<PackItem>& items, double good_e
     Candidate best;
     const std::vector<std::size_t> light = lightest_first(packing.loads);
     consider_moves(bins, heavy, light, limit, best);
-    consider_swaps(bins, heavy, light, limit, best);
+    consider_swaps(bins, heavy, limit, best);
     if (best.item == SIZE_MAX) return;
     if (best.partner != SIZE_MAX) bins.relocate(best.partner, heavy);
     bins.relocate(best.item, best.bin);

@@ -277,7 +277,7 @@ Result<Plan> make_plan(const Workload& work, const PlanOptions& options) {
   const bool files_suffice = work.files.size() >= static_cast<std::size_t>(options.shards);
   PlanContext context(work, options);
   const double bound = lower_bound(work, options, context.overheads);
-  context.good_enough = bound * (1 + 1e-4);
+  context.good_enough = bound * (1 + 1e-3);
   std::optional<Layout> chosen;
   if (files_suffice) chosen = whole_file_layout(context);
   // Slicing is tried only when the whole-file plan is more than 0.1% above the bound.
