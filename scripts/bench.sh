@@ -41,6 +41,8 @@ if [ "$quick" = 0 ]; then
   /usr/bin/python3 "$root/scripts/bench_report.py" "$results/bench_plan.json" > "$results/speed.md"
   echo "bench: whole process" >&2
   /usr/bin/python3 "$root/scripts/bench_cli.py" --bin-dir "$bin" > "$results/cli.md"
+  echo "bench: JUnit streaming" >&2
+  /usr/bin/python3 "$root/scripts/bench_junit.py" --bin-dir "$bin" > "$results/junit.md"
 fi
 if [ "$networkx" = 1 ]; then
   echo "bench: networkx end to end" >&2
@@ -56,6 +58,10 @@ section() { if [ -f "$results/$1" ]; then cat "$results/$1"; else echo "_Not mea
   echo "### Whole process"
   echo
   section cli.md "scripts/bench.sh"
+  echo
+  echo "### Reading 1,000,000 JUnit testcases (streamed)"
+  echo
+  section junit.md "scripts/bench.sh"
   echo
   echo "### Stages (Google Benchmark, \`build/bench/bench_plan\`)"
   echo
