@@ -24,10 +24,13 @@ Runner setup_show(CLI::App& command);
 Runner setup_run(CLI::App& command);
 Runner setup_check(CLI::App& command);
 Runner setup_plugin_path(CLI::App& command);
+Runner setup_recommend(CLI::App& command);
+Runner setup_calibrate(CLI::App& command);
 Runner setup_merge(CLI::App& command);
 Runner setup_audit(CLI::App& command);
 Runner setup_failed(CLI::App& command);
 Runner setup_report(CLI::App& command);
+Runner setup_run_all(CLI::App& command);
 
 std::span<const Command> commands();
 
