@@ -103,11 +103,7 @@ int run_calibrate(const CalibrateCommand& options) {
              fit.file_overhead_identified ? "" : " (not identified: every shard collected as many files)",
              points->size(), seconds_text(fit.rms_error), seconds_text(fit.max_error));
   const std::string model = cost_model_to_json(CostModel{fit.shard_overhead, fit.file_overhead, {}});
-  if (options.output.empty() || options.output == "-") {
-    fmt::print("{}", model);
-  } else if (auto written = write_file_atomic(options.output, model); !written) {
-    return fail(written.error());
-  }
+  if (auto written = write_output(options.output, model); !written) return fail(written.error());
   return kExitOk;
 }
 

@@ -68,11 +68,7 @@ int run_merge(const MergeCommand& options) {
   const Timings merged = merge_runs(*runs, merge, &stats);
   auto json = durations_to_json(merged);
   if (!json) return fail(json.error());
-  if (options.output == "-") {
-    fmt::print("{}", *json);
-  } else if (auto written = write_file_atomic(options.output, *json); !written) {
-    return fail(written.error());
-  }
+  if (auto written = write_output(options.output, *json); !written) return fail(written.error());
   note(fmt::format("merged {} of {} runs: {} tests timed, {} not run by the newest run {}", stats.runs_used,
                    runs->size(), merged.tests.size(), stats.pruned,
                    options.keep_stale ? "(kept: --keep-stale)" : "(pruned)"));

@@ -99,11 +99,7 @@ int run_plan(PlanCommand& options) {
   if (!plan) return fail(plan.error(), kExitUsage);
   auto json = plan_to_json(*plan);
   if (!json) return fail(json.error());
-  if (options.output.empty() || options.output == "-") {
-    fmt::print("{}", *json);
-  } else if (auto written = write_file_atomic(options.output, *json); !written) {
-    return fail(written.error());
-  }
+  if (auto written = write_output(options.output, *json); !written) return fail(written.error());
   if (options.format == PlanFormat::github_matrix) fmt::print("{}", github_matrix(plan->shard_count));
   print_summary(*plan, options.timing.durations.empty() ? std::string("--junit reports")
                                                         : options.timing.durations);

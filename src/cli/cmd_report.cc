@@ -64,12 +64,7 @@ int run_report(const ReportCommand& options) {
     input.measured = std::move(*measured);
   }
   const std::string text = render_report(input, options.format);
-  if (options.output == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return std::fflush(stdout) == 0 ? kExitOk : fail(error_in("<stdout>", "write failed"));
-  }
-  if (auto written = write_file_atomic(options.output, text); !written)
-    return fail(written.error());
+  if (auto written = write_output(options.output, text); !written) return fail(written.error());
   return kExitOk;
 }
 

@@ -123,4 +123,11 @@ Result<const Shard*> shard_of(const Plan& plan, int index, const std::string& pl
 
 std::string seconds_text(double seconds) { return fmt::format("{:.2f} s", seconds); }
 
+Result<bool> write_output(const std::string& path, std::string_view content) {
+  if (!path.empty() && path != "-") return write_file_atomic(path, content);
+  std::fwrite(content.data(), 1, content.size(), stdout);
+  if (std::fflush(stdout) != 0) return error_in("<stdout>", "write failed");
+  return true;
+}
+
 }  // namespace shardplan::cli

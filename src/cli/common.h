@@ -57,4 +57,8 @@ Result<const Shard*> shard_of(const Plan& plan, int index, const std::string& pl
 
 std::string seconds_text(double seconds);  // "12.34 s"
 
+// Writes a command's output: to stdout when `path` is empty or "-", else atomically to `path`
+// (a temporary file beside it, then a rename), so a failure leaves no partial file.
+Result<bool> write_output(const std::string& path, std::string_view content);
+
 }  // namespace shardplan::cli
