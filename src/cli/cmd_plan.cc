@@ -88,8 +88,7 @@ int run_plan(PlanCommand& options) {
   }
   auto inputs = load_inputs(fs, options.universe, options.timing);
   if (!inputs) return fail(inputs.error());
-  const Workload work = inputs->timings ? build_workload(inputs->universe, std::move(*inputs->timings))
-                                        : build_workload(inputs->universe, nullptr);
+  const Workload work = take_workload(*inputs);
   auto plan_opts = plan_options(fs, options.cost, 1);
   if (!plan_opts) return fail(plan_opts.error(), kExitUsage);
   auto shards = shard_count(options, work, *plan_opts);

@@ -56,8 +56,7 @@ int run_recommend(const RecommendCommand& options) {
   }
   auto inputs = load_inputs(fs, options.universe, options.timing);
   if (!inputs) return fail(inputs.error());
-  const Workload work = inputs->timings ? build_workload(inputs->universe, std::move(*inputs->timings))
-                                        : build_workload(inputs->universe, nullptr);
+  const Workload work = take_workload(*inputs);
   if (work.files.empty()) return fail(error_in("", "no test files to plan"));
   auto base = plan_options(fs, options.cost, 1);
   if (!base) return fail(base.error(), kExitUsage);

@@ -107,6 +107,11 @@ Result<Inputs> load_inputs(const FileSystem& fs, const UniverseOptions& universe
   return inputs;
 }
 
+Workload take_workload(Inputs& inputs) {
+  return inputs.timings ? build_workload(inputs.universe, std::move(*inputs.timings))
+                        : build_workload(inputs.universe, nullptr);
+}
+
 Result<Plan> load_plan(const FileSystem& fs, const std::string& path) {
   auto content = fs.read(path);
   if (!content) return content.error();

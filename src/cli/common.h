@@ -48,6 +48,8 @@ struct Inputs {
 // Reads timings (if any) and finds the universe; prints warnings; errors are returned.
 Result<Inputs> load_inputs(const FileSystem& fs, const UniverseOptions& universe,
                            const TimingOptions& timing);
+// The planner's per-file work from loaded inputs; moves the timings out of `inputs`.
+Workload take_workload(Inputs& inputs);
 Result<std::vector<std::string>> load_universe(const FileSystem& fs, const UniverseOptions& options,
                                                const Timings* timings);
 Result<Plan> load_plan(const FileSystem& fs, const std::string& path);
