@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, then builds and runs every test (unit,
 # property, golden CLI, end-to-end with real pytest, the plugin's own tests) under the dev
-# preset, and again under AddressSanitizer + UBSan.
+# preset, and again under AddressSanitizer + UBSan; then the fuzz targets for a bounded time.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -13,3 +13,6 @@ for preset in $presets; do
   cmake --build --preset "$preset"
   ctest --preset "$preset" -j2
 done
+# libFuzzer targets (clang) on the JSON, JUnit and pytest-config readers, for a bounded time.
+echo "== fuzz ==" >&2
+sh tests/fuzz/run.sh "${FUZZ_SECONDS:-30}"
