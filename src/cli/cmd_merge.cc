@@ -38,7 +38,7 @@ Result<std::vector<RunTimings>> read_runs(const FileSystem& fs, const MergeComma
   if (!options.durations.empty()) {
     auto content = fs.read(options.durations);
     if (!content) return content.error();
-    auto parsed = parse_durations(*content, options.durations);
+    auto parsed = parse_durations_in_place(*content, options.durations);
     if (!parsed) return parsed.error();
     old = std::move(*parsed);
     runs.push_back(run_from_timings(*old, options.durations));

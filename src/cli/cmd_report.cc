@@ -26,7 +26,7 @@ Result<std::vector<FileWork>> load_file_work(const FileSystem& fs, const std::st
                                              const Plan& plan) {
   auto content = fs.read(path);
   if (!content) return content.error();
-  auto timings = parse_durations(*content, path);
+  auto timings = parse_durations_in_place(*content, path);
   if (!timings) return timings.error();
   return build_workload(planned_files(plan), &*timings).files;
 }

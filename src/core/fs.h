@@ -18,6 +18,10 @@ struct DirEntry {
   bool operator==(const DirEntry&) const = default;
 };
 
+// Spare bytes RealFileSystem::read leaves allocated after a file's content (std::string
+// capacity), so a parser that reads a little past the end (simdjson) can work in place.
+inline constexpr std::size_t kReadPadding = 64;
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;

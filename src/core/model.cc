@@ -43,7 +43,43 @@ Fnv1a64& Fnv1a64::add(double value) {
   return *this;
 }
 
+namespace {
+constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
+}
+
+WordHash64& WordHash64::add(std::string_view text) {
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);  // host order; shardplan targets little-endian
+    hash_ = (hash_ ^ word) * kFnvPrime;
+    hash_ ^= hash_ >> 29;
+  }
+  for (; i < text.size(); ++i) hash_ = (hash_ ^ static_cast<unsigned char>(text[i])) * kFnvPrime;
+  hash_ = (hash_ ^ text.size()) * kFnvPrime;
+  return *this;
+}
+
+WordHash64& WordHash64::add(double value) {
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  hash_ = (hash_ ^ bits) * kFnvPrime;
+  hash_ ^= hash_ >> 29;
+  return *this;
+}
+
+std::uint64_t WordHash64::value() const {
+  std::uint64_t h = hash_;  // MurmurHash3 fmix64
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
 std::string digest_hex(std::uint64_t hash) { return fmt::format("fnv1a64:{:016x}", hash); }
+std::string word_digest_hex(std::uint64_t hash) { return fmt::format("wfnv64:{:016x}", hash); }
 
 std::string universe_digest(const std::vector<std::string>& sorted_files) {
   std::string joined;

@@ -99,7 +99,20 @@ class Fnv1a64 {
  private:
   std::uint64_t hash_ = 0xcbf29ce484222325ULL;
 };
+// FNV-1a's xor-and-multiply taken over 8-byte little-endian words instead of bytes (the tail
+// byte-wise, the length mixed in), finished with MurmurHash3's fmix64. About eight times faster
+// than Fnv1a64 on long ids: used for the inputs digest, which only this binary computes.
+class WordHash64 {
+ public:
+  WordHash64& add(std::string_view text);
+  WordHash64& add(double value);
+  std::uint64_t value() const;
+
+ private:
+  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
 std::string digest_hex(std::uint64_t hash);  // "fnv1a64:0123456789abcdef"
+std::string word_digest_hex(std::uint64_t hash);  // "wfnv64:0123456789abcdef"
 // Digest of a sorted list of file paths (each followed by '\n').
 std::string universe_digest(const std::vector<std::string>& sorted_files);
 // 1-based shard that runs a test file the plan does not know (added after planning).

@@ -190,9 +190,27 @@ TEST(Planner, ReportsLowerBoundAndDigests) {
   EXPECT_DOUBLE_EQ(plan->lower_bound, 3);
   EXPECT_DOUBLE_EQ(plan->makespan, 3);
   EXPECT_EQ(plan->universe_digest, universe_digest({"a.py", "b.py"}));
-  EXPECT_EQ(plan->inputs_digest.rfind("fnv1a64:", 0), 0u);
+  EXPECT_EQ(plan->inputs_digest.rfind("wfnv64:", 0), 0u);
   auto other = make_plan(work, PlanOptions{2, 0.5, false});
   EXPECT_NE(plan->inputs_digest, other->inputs_digest);
+}
+
+TEST(Digest, WordHashSeesEveryByteAndWhereStringsEnd) {
+  const auto of = [](std::initializer_list<std::string_view> parts) {
+    WordHash64 hash;
+    for (const std::string_view part : parts) hash.add(part);
+    return hash.value();
+  };
+  const std::string id = "tests/test_module.py::TestClass::test_case[param-0]";
+  EXPECT_EQ(of({id}), of({id}));
+  for (std::size_t i = 0; i < id.size(); ++i) {  // a change in any byte, word or tail
+    std::string changed = id;
+    changed[i] ^= 1;
+    EXPECT_NE(of({id}), of({changed})) << i;
+  }
+  EXPECT_NE(of({"ab", "c"}), of({"a", "bc"}));
+  EXPECT_NE(of({"abcdefgh", ""}), of({"", "abcdefgh"}));
+  EXPECT_NE(WordHash64().add(1.0).value(), WordHash64().add(1.0000000000000002).value());
 }
 
 }  // namespace

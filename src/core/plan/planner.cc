@@ -194,17 +194,17 @@ Layout best_sliced_layout(const PlanContext& context, double low, double high) {
 }
 
 std::string inputs_digest(const Workload& work, const PlanOptions& options) {
-  Fnv1a64 hash;
+  WordHash64 hash;
   hash.add(fmt::format("v{} n{} s{} e{}\n", kPlanFormatVersion, options.shards,
                        options.allow_slicing, work.estimated))
       .add(options.file_overhead)
       .add(options.shard_overhead);
   for (const auto& [path, seconds] : options.file_overheads) hash.add(path).add(seconds);
   for (const FileWork& file : work.files) {
-    hash.add(file.path).add("\t").add(file.seconds);
-    for (const TestTiming& test : file.tests) hash.add(test.id).add("\t").add(test.seconds);
+    hash.add(file.path).add(file.seconds);
+    for (const TestTiming& test : file.tests) hash.add(test.id).add(test.seconds);
   }
-  return digest_hex(hash.value());
+  return word_digest_hex(hash.value());
 }
 
 Slice make_slice(const FileWork& file, const std::vector<SliceRange>& cut, std::size_t s,

@@ -28,8 +28,9 @@ struct DirectoryMeans {
   std::map<std::string, Mean> own;
   std::map<std::string, Mean> below;
 
-  explicit DirectoryMeans(const std::vector<FileWork>& timed) {
-    for (const FileWork& file : timed) {
+  explicit DirectoryMeans(const std::vector<FileWork>& files) {
+    for (const FileWork& file : files) {
+      if (file.estimated) continue;
       std::string dir = parent_dir(file.path);
       add(own[dir], file.seconds);
       for (;;) {
@@ -78,7 +79,7 @@ Workload build(const std::vector<std::string>& universe, const Timings* timings,
   work.estimated = timings == nullptr;
   work.files.reserve(universe.size());
   for (const std::string& path : universe) work.files.push_back({path, 0, true, {}});
-  std::vector<FileWork> timed;
+  std::size_t timed = 0;
   if (timings) {
     work.stats.skipped_invalid = timings->skipped_invalid;
     const auto& tests = timings->tests;
@@ -102,15 +103,18 @@ Workload build(const std::vector<std::string>& universe, const Timings* timings,
       }
       for (const TestTiming& test : target.tests) target.seconds += test.seconds;
       work.stats.known_tests += end - begin;
-      timed.push_back({target.path, target.seconds, false, {}});
+      ++timed;
     }
   }
-  work.stats.timed_files = timed.size();
-  work.stats.estimated_files = universe.size() - timed.size();
+  work.stats.timed_files = timed;
+  work.stats.estimated_files = universe.size() - timed;
+  if (work.stats.estimated_files == 0) return work;
   std::vector<double> timed_seconds;
-  for (const FileWork& file : timed) timed_seconds.push_back(file.seconds);
-  const double median = timed.empty() ? kNoTimingsFileSeconds : median_of(timed_seconds);
-  const DirectoryMeans means(timed);
+  for (const FileWork& file : work.files) {
+    if (!file.estimated) timed_seconds.push_back(file.seconds);
+  }
+  const double median = timed_seconds.empty() ? kNoTimingsFileSeconds : median_of(timed_seconds);
+  const DirectoryMeans means(work.files);
   for (FileWork& file : work.files) {
     if (file.estimated) file.seconds = means.estimate(file.path, median);
   }

@@ -129,7 +129,9 @@ Diagnostic locate_json_error(std::string_view content, const std::string& source
   return Diagnostic{};
 }
 
-Result<Timings> parse_durations(std::string_view content, const std::string& source_name) {
+namespace {
+
+Result<Timings> parse(std::string_view content, bool padded_in_place, const std::string& source_name) {
   if (content.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return error_in(source_name,
                     std::string("empty file: expected a JSON object of test id -> seconds") +
@@ -140,8 +142,10 @@ Result<Timings> parse_durations(std::string_view content, const std::string& sou
   }
   simdjson::dom::parser parser;
   simdjson::dom::element root;
-  simdjson::padded_string padded(content);
-  auto error = parser.parse(padded).get(root);
+  simdjson::padded_string padded;
+  auto error = padded_in_place
+                   ? parser.parse(content.data(), content.size(), false).get(root)
+                   : parser.parse(padded = simdjson::padded_string(content)).get(root);
   if (error) {
     std::string patched(content);
     if (blank_non_finite_tokens(patched)) {
@@ -171,6 +175,16 @@ Result<Timings> parse_durations(std::string_view content, const std::string& sou
   }
   sort_and_dedupe(timings);
   return timings;
+}
+
+}  // namespace
+
+Result<Timings> parse_durations(std::string_view content, const std::string& source_name) {
+  return parse(content, false, source_name);
+}
+
+Result<Timings> parse_durations_in_place(const std::string& content, const std::string& source_name) {
+  return parse(content, content.capacity() >= content.size() + simdjson::SIMDJSON_PADDING, source_name);
 }
 
 }  // namespace shardplan
