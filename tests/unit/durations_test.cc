@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "core/fs.h"
+
 namespace shardplan {
 namespace {
 
@@ -68,6 +74,37 @@ INSTANTIATE_TEST_SUITE_P(
                                      "parsing value - invalid literal; last read: '\x89'; fix "
                                      "or delete the file (pytest-split writes it with "
                                      "--store-durations)"}));
+
+// RealFileSystem::read leaves simdjson's padding spare, so the CLI parses its buffer in place;
+// the result must equal the copying parse for files of any size (sizes around a page and the
+// read chunk included), and for a buffer without spare capacity.
+TEST(Durations, InPlaceParseOfAFileEqualsTheCopyingParse) {
+  const auto path = std::filesystem::temp_directory_path() / "shardplan_durations_in_place.json";
+  for (const std::size_t entries : {0u, 1u, 50u, 4096u, 70000u}) {
+    std::string json = "{";
+    for (std::size_t i = 0; i < entries; ++i) {
+      json += (i ? ",\"t" : "\"t") + std::to_string(i % 97) + ".py::test_" + std::to_string(i) + "\": " +
+              std::to_string(i % 13) + ".5";
+    }
+    json += "}";
+    std::ofstream(path, std::ios::binary) << json;
+    auto content = RealFileSystem().read(path.string());
+    ASSERT_TRUE(content.ok());
+    EXPECT_EQ(*content, json);
+    EXPECT_GE(content->capacity(), content->size() + kReadPadding);
+    auto in_place = parse_durations_in_place(*content, "d");
+    auto copied = parse_durations(json, "d");
+    ASSERT_TRUE(in_place.ok() && copied.ok());
+    EXPECT_EQ(in_place->tests, copied->tests);
+    EXPECT_EQ(in_place->tests.size(), entries);
+    std::string tight = json;
+    tight.shrink_to_fit();
+    auto unpadded = parse_durations_in_place(tight, "d");
+    ASSERT_TRUE(unpadded.ok());
+    EXPECT_EQ(unpadded->tests, copied->tests);
+  }
+  std::filesystem::remove(path);
+}
 
 }  // namespace
 }  // namespace shardplan
