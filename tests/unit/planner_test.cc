@@ -1,5 +1,6 @@
 #include "core/plan/planner.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/plan/pack.h"
@@ -125,6 +126,28 @@ TEST(Slicing, IntoSplitsInsideAClassWhenItMust) {
   ASSERT_EQ(parts.size(), 3u);
 }
 
+TEST(Slicing, FillTakesTheFurthestTestThatFitsThenBacksOffToAClassBoundary) {
+  const std::vector<TestTiming> tests{{"f.py::A::a", 2},   {"f.py::A::b", 2}, {"f.py::B::a", 1},
+                                      {"f.py::B::b", 1},   {"f.py::c[1]", 1}, {"f.py::c[2]", 1}};
+  const FileCutter cutter(tests);
+  // Room for 5.5 s: the finest cut is after B::a (5 s); the class boundary after A (4 s) is
+  // taken only when losing 1 s is within the slack.
+  auto exact = cutter.fill(0, 5.5, 0.1);
+  EXPECT_EQ(exact.end, 3u);
+  EXPECT_DOUBLE_EQ(exact.seconds, 5);
+  EXPECT_EQ(cutter.fill(0, 5.5, 1.0).end, 2u);
+  // From the middle of class B: the next boundary between tests, not between variants.
+  EXPECT_EQ(cutter.fill(3, 2.5, 1.0).end, 4u);
+  EXPECT_EQ(cutter.fill(3, 100, 0).end, 6u);  // the file's end
+  EXPECT_EQ(cutter.fill(0, 1.5, 0).end, 0u);  // not even the first test fits
+  EXPECT_EQ(cutter.boundary_level(0), 0);
+  EXPECT_EQ(cutter.boundary_level(1), 1);
+  EXPECT_EQ(cutter.boundary_level(2), 0);
+  EXPECT_EQ(cutter.boundary_level(4), 0);
+  EXPECT_EQ(cutter.boundary_level(5), 2);
+  EXPECT_EQ(cutter.boundary_level(6), 0);
+}
+
 Workload work_of(std::vector<TestTiming> tests, std::vector<std::string> universe) {
   const Timings timings = timings_of(std::move(tests));
   std::sort(universe.begin(), universe.end());
@@ -166,6 +189,23 @@ TEST(Planner, SplitsTheHeavyFileOnlyWhenItLowersTheMakespan) {
   // A huge overhead makes splitting pointless: the whole-file plan stays.
   auto costly = make_plan(work, PlanOptions{2, 100, true});
   for (const Shard& shard : costly->shards) EXPECT_TRUE(shard.slices.empty());
+}
+
+// Whole files of awkward sizes and one file of many one-second tests: slices of the fine file
+// fill each shard's remaining room, so the makespan is the bound rounded up to whole tests.
+TEST(Planner, SlicesOfAFineGrainedFileFillTheRoomTheWholeFilesLeave) {
+  std::vector<TestTiming> tests;
+  for (int i = 0; i < 120; ++i) tests.push_back({fmt::format("fine.py::test_{:03}", i), 1});
+  for (const auto& [file, seconds] : {std::pair{"a.py", 37.0}, {"b.py", 23.0}, {"c.py", 19.5},
+                                      {"d.py", 11.25}, {"e.py", 7.75}}) {
+    tests.push_back({std::string(file) + "::t", seconds});
+  }
+  const Workload work = work_of(tests, {"a.py", "b.py", "c.py", "d.py", "e.py", "fine.py"});
+  for (const int shards : {3, 4, 5}) {
+    auto plan = make_plan(work, PlanOptions{shards, 0, true});
+    ASSERT_TRUE(plan.ok());
+    EXPECT_LE(plan->makespan, plan->lower_bound + 1 + 1e-9) << shards;
+  }
 }
 
 TEST(Planner, FewerFilesThanShardsSplitsToFillEveryShard) {

@@ -1,8 +1,11 @@
 #include "core/plan/planner.h"
 
 #include <algorithm>
+#include <cmath>
+#include <functional>
 #include <limits>
 #include <optional>
+#include <queue>
 
 #include <fmt/format.h>
 
@@ -58,6 +61,7 @@ struct PlanContext {
   const PlanOptions& options;
   std::vector<double> overheads;
   std::vector<std::optional<FileCutter>> cutters;
+  double bound = 0;        // lower bound on the makespan (without the shard overhead)
   double good_enough = 0;  // improvement stops at this makespan (just above the lower bound)
 
   PlanContext(const Workload& w, const PlanOptions& o)
@@ -96,6 +100,103 @@ void ensure_enough_pieces(const PlanContext& context, std::vector<std::vector<Sl
   }
 }
 
+// Moves tests across the cut between two adjacent slices of one file while that lowers the
+// heaviest shard: the slices stay contiguous, cover the same tests and keep their shards, so
+// the cuts follow the packing instead of only the packing following the cuts. Among shifts
+// that come within 0.1% of the bound of the best one, the cut at the coarsest boundary wins.
+void shift_cuts(const PlanContext& context, Layout& layout) {
+  if (layout.slices == 0) return;
+  const Workload& work = context.work;
+  std::vector<std::size_t> slice_items;
+  std::vector<std::size_t> first_item(work.files.size(), kWhole);
+  for (std::size_t item = 0; item < layout.items.size(); ++item) {
+    const auto [f, s] = layout.origin[item];
+    if (s == kWhole) continue;
+    slice_items.push_back(item);
+    if (s == 0) first_item[f] = item;
+  }
+  auto& loads = layout.packing.loads;
+  auto& bin_of = layout.packing.bin_of;
+  const double slack = 1e-3 * context.bound;
+  struct Shift {
+    double top = 0;  // the larger of the two shards' loads afterwards
+    int level = 0;
+    std::size_t item = 0, other = 0;  // the heavy slice and its neighbour
+    std::size_t cut = 0;              // new boundary between them (a test index)
+    double moved = 0;                 // seconds leaving the heavy slice
+  };
+  const std::size_t max_rounds = 4 * slice_items.size() + 100;
+  for (std::size_t round = 0; round < max_rounds; ++round) {
+    const auto heavy = static_cast<std::size_t>(std::max_element(loads.begin(), loads.end()) - loads.begin());
+    if (loads[heavy] <= context.good_enough) return;
+    std::vector<Shift> shifts;
+    double best_top = loads[heavy] * (1 - 1e-12) - 1e-12;
+    for (const std::size_t item : slice_items) {
+      if (static_cast<std::size_t>(bin_of[item]) != heavy) continue;
+      const auto [f, s] = layout.origin[item];
+      const auto& cut = layout.cuts[f];
+      const auto& tests = work.files[f].tests;
+      const FileCutter& cutter = *context.cutters[f];
+      const auto consider = [&](std::size_t other, std::size_t boundary, double moved) {
+        const auto to = static_cast<std::size_t>(bin_of[other]);
+        if (loads[to] + moved >= loads[heavy]) return false;
+        const double top = std::max(loads[heavy] - moved, loads[to] + moved);
+        if (top <= best_top + slack) {
+          shifts.push_back({top, cutter.boundary_level(boundary), item, other, boundary, moved});
+          best_top = std::min(best_top, top);
+        }
+        return true;
+      };
+      if (s + 1 < cut.size()) {  // its last tests go to the next slice
+        double moved = 0;
+        for (std::size_t e = cut[s].end - 1; e > cut[s].begin; --e) {
+          moved += tests[e].seconds;
+          if (!consider(item + 1, e, moved)) break;
+        }
+      }
+      if (s > 0) {  // its first tests go to the previous slice
+        double moved = 0;
+        for (std::size_t b = cut[s].begin + 1; b < cut[s].end; ++b) {
+          moved += tests[b - 1].seconds;
+          if (!consider(item - 1, b, moved)) break;
+        }
+      }
+    }
+    const Shift* pick = nullptr;
+    for (const Shift& shift : shifts) {
+      if (shift.top > best_top + slack) continue;
+      if (!pick || shift.level < pick->level || (shift.level == pick->level && shift.top < pick->top)) {
+        pick = &shift;
+      }
+    }
+    if (!pick) return;
+    const auto [f, s] = layout.origin[pick->item];
+    auto& cut = layout.cuts[f];
+    const std::size_t other_slice = layout.origin[pick->other].second;
+    (other_slice > s ? cut[s].end : cut[s].begin) = pick->cut;
+    (other_slice > s ? cut[other_slice].begin : cut[other_slice].end) = pick->cut;
+    for (const std::size_t changed : {pick->item, pick->other}) {
+      const std::size_t slice = layout.origin[changed].second;
+      const auto bin = static_cast<std::size_t>(bin_of[changed]);
+      loads[bin] -= layout.items[changed].weight;
+      cut[slice].seconds = 0;
+      for (std::size_t t = cut[slice].begin; t < cut[slice].end; ++t) {
+        cut[slice].seconds += work.files[f].tests[t].seconds;
+      }
+      layout.items[changed].weight = cut[slice].seconds + context.overheads[f];
+      loads[bin] += layout.items[changed].weight;
+    }
+  }
+}
+
+// The improvement pass, then cut shifting, then the improvement pass again.
+void polish(const PlanContext& context, Layout& layout) {
+  improve(layout.packing, layout.items, context.good_enough);
+  if (layout.slices == 0) return;
+  shift_cuts(context, layout);
+  improve(layout.packing, layout.items, context.good_enough);
+}
+
 // Cuts every file heavier than `target` so that each slice fits it, packs, and improves.
 Layout layout_for_target(const PlanContext& context, double target) {
   const Workload& work = context.work;
@@ -115,7 +216,7 @@ Layout layout_for_target(const PlanContext& context, double target) {
   ensure_enough_pieces(context, layout.cuts);
   build_items(work, context.overheads, layout);
   layout.packing = pack_lpt(layout.items, options.shards);
-  improve(layout.packing, layout.items, context.good_enough);
+  polish(context, layout);
   return layout;
 }
 
@@ -125,6 +226,100 @@ Layout whole_file_layout(const PlanContext& context) {
   build_items(context.work, context.overheads, layout);
   layout.packing = pack_lpt(layout.items, context.options.shards);
   improve(layout.packing, layout.items, context.good_enough);
+  return layout;
+}
+
+// McNaughton's wrap-around rule at test granularity. Files that fit `target` are packed whole,
+// longest first; the sliceable files heavier than it (heaviest first) are then cut into slices
+// that fill the bins' remaining room up to `target`, the roomiest bin first, never two slices
+// of one file in a bin. What does not fit goes to the roomiest bin left (the layout then misses
+// `target`). Empty when no file needs cutting or a bin would stay empty.
+std::optional<Layout> fill_layout(const PlanContext& context, double target) {
+  const Workload& work = context.work;
+  const auto shards = static_cast<std::size_t>(context.options.shards);
+  const auto weight = [&](std::size_t f) { return work.files[f].seconds + context.overheads[f]; };
+  const auto heavier = [&](std::size_t a, std::size_t b) {
+    return weight(a) != weight(b) ? weight(a) > weight(b) : a < b;
+  };
+  std::vector<std::size_t> whole, material;
+  for (std::size_t f = 0; f < work.files.size(); ++f) {
+    (sliceable(work.files[f]) && weight(f) > target ? material : whole).push_back(f);
+  }
+  if (material.empty()) return std::nullopt;
+  std::sort(whole.begin(), whole.end(), heavier);
+  // Coarse material first, sand last (as LPT places big items first): files by their heaviest
+  // test, so a big test still finds an empty enough bin and fine-grained files fill the gaps.
+  std::vector<double> grain(work.files.size(), 0);
+  for (const std::size_t f : material) {
+    for (const TestTiming& test : work.files[f].tests) grain[f] = std::max(grain[f], test.seconds);
+  }
+  std::sort(material.begin(), material.end(), [&](std::size_t a, std::size_t b) {
+    return grain[a] != grain[b] ? grain[a] > grain[b] : heavier(a, b);
+  });
+
+  std::vector<double> loads(shards, 0);
+  std::vector<std::size_t> members(shards, 0);
+  std::vector<int> file_bin(work.files.size(), -1);
+  // Least loaded bin first, then the lowest index.
+  using Entry = std::pair<double, std::size_t>;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> lightest;
+  for (std::size_t b = 0; b < shards; ++b) lightest.emplace(0.0, b);
+  for (const std::size_t f : whole) {
+    const std::size_t b = lightest.top().second;
+    lightest.pop();
+    loads[b] += weight(f);
+    ++members[b];
+    file_bin[f] = static_cast<int>(b);
+    lightest.emplace(loads[b], b);
+  }
+
+  Layout layout;
+  layout.cuts.resize(work.files.size());
+  std::vector<std::vector<int>> slice_bins(work.files.size());
+  const double slack = 1e-3 * target;
+  std::vector<char> holds(shards, 0);
+  for (const std::size_t f : material) {
+    const FileCutter& cutter = *context.cutters[f];
+    const double overhead = context.overheads[f];
+    const std::size_t count = work.files[f].tests.size();
+    std::fill(holds.begin(), holds.end(), 0);
+    std::size_t left = shards;  // bins without a slice of this file
+    for (std::size_t begin = 0; begin < count;) {
+      std::size_t b = shards;
+      for (std::size_t i = 0; i < shards; ++i) {
+        if (!holds[i] && (b == shards || loads[i] < loads[b])) b = i;
+      }
+      SliceRange slice = cutter.fill(begin, target - loads[b] - overhead, slack);
+      if (left == 1) {
+        slice = cutter.fill(begin, INFINITY, 0);  // the last bin it may use takes the rest
+      } else if (slice.end == begin) {            // its next test fits nowhere: alone, then
+        slice = {begin, begin + 1, work.files[f].tests[begin].seconds};
+      }
+      layout.cuts[f].push_back(slice);
+      slice_bins[f].push_back(static_cast<int>(b));
+      loads[b] += slice.seconds + overhead;
+      ++members[b];
+      holds[b] = 1;
+      --left;
+      begin = slice.end;
+    }
+    if (layout.cuts[f].size() == 1) {  // it fitted whole after all
+      layout.cuts[f].clear();
+      file_bin[f] = slice_bins[f].front();
+    }
+  }
+  if (std::find(members.begin(), members.end(), 0u) != members.end()) return std::nullopt;
+
+  build_items(work, context.overheads, layout);
+  layout.packing.bin_of.resize(layout.items.size());
+  layout.packing.loads.assign(shards, 0);
+  for (std::size_t item = 0; item < layout.items.size(); ++item) {
+    const auto [f, s] = layout.origin[item];
+    const int bin = s == kWhole ? file_bin[f] : slice_bins[f][s];
+    layout.packing.bin_of[item] = bin;
+    layout.packing.loads[static_cast<std::size_t>(bin)] += layout.items[item].weight;
+  }
+  polish(context, layout);
   return layout;
 }
 
@@ -189,6 +384,17 @@ Layout best_sliced_layout(const PlanContext& context, double low, double high) {
   const double bound = low;
   for (const double factor : {0.85, 0.7, 0.55, 0.4}) {
     keep_better(best, layout_for_target(context, bound * factor), shards);
+  }
+  // Filling each bin's remaining room with slices (wrap-around), bisecting on the fill target.
+  double fill_low = context.bound, fill_high = best.packing.makespan();
+  for (int step = 0; step < 12 && fill_high - fill_low > 1e-4 * fill_high &&
+                     best.packing.makespan() > context.good_enough;
+       ++step) {
+    const double target = fill_low + (fill_high - fill_low) / 2;
+    std::optional<Layout> candidate = fill_layout(context, target);
+    const bool reached = candidate && candidate->packing.makespan() <= target * (1 + 1e-9);
+    if (candidate) keep_better(best, std::move(*candidate), shards);
+    (reached ? fill_high : fill_low) = target;
   }
   return best;
 }
@@ -277,6 +483,7 @@ Result<Plan> make_plan(const Workload& work, const PlanOptions& options) {
   const bool files_suffice = work.files.size() >= static_cast<std::size_t>(options.shards);
   PlanContext context(work, options);
   const double bound = lower_bound(work, options, context.overheads);
+  context.bound = bound;
   context.good_enough = bound * (1 + 1e-3);
   std::optional<Layout> chosen;
   if (files_suffice) chosen = whole_file_layout(context);

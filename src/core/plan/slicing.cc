@@ -1,6 +1,7 @@
 #include "core/plan/slicing.h"
 
 #include <algorithm>
+#include <iterator>
 #include <string_view>
 
 namespace shardplan {
@@ -84,6 +85,45 @@ void split_until(std::vector<SliceRange>& parts, const std::vector<TestTiming>& 
 
 FileCutter::FileCutter(const std::vector<TestTiming>& tests) : tests_(&tests) {
   for (int level = 0; level < kLevels; ++level) units_.push_back(units_at(tests, level));
+  prefix_.reserve(tests.size() + 1);
+  prefix_.push_back(0);
+  for (const TestTiming& test : tests) prefix_.push_back(prefix_.back() + test.seconds);
+  levels_.assign(tests.size() + 1, 0);
+  for (std::size_t i = 1; i < tests.size(); ++i) {
+    int level = 0;
+    while (level < kLevels - 1 && unit_key(tests[i - 1].id, level) == unit_key(tests[i].id, level)) ++level;
+    levels_[i] = static_cast<unsigned char>(level);
+  }
+}
+
+SliceRange FileCutter::fill(std::size_t begin, double capacity, double slack) const {
+  const std::size_t count = tests_->size();
+  if (begin >= count) return {begin, begin, 0};
+  // Furthest end whose seconds fit: prefix_ is non-decreasing (durations are >= 0).
+  const double limit = prefix_[begin] + capacity * (1 + 1e-12);
+  const auto past = std::upper_bound(prefix_.begin() + static_cast<std::ptrdiff_t>(begin) + 1,
+                                     prefix_.end(), limit);
+  const auto finest = static_cast<std::size_t>(past - prefix_.begin()) - 1;
+  if (finest <= begin) return {begin, begin, 0};
+  std::size_t end = finest;
+  if (finest < count) {  // the file's end is the coarsest boundary of all
+    const double wanted = prefix_[finest] - prefix_[begin] - slack;
+    for (int level = 0; level < kLevels - 1; ++level) {
+      const auto& units = units_[static_cast<std::size_t>(level)];
+      // Last unit of this level ending at or before `finest`.
+      const auto after = std::upper_bound(units.begin(), units.end(), finest,
+                                          [](std::size_t e, const SliceRange& u) { return e < u.end; });
+      if (after == units.begin()) continue;
+      const std::size_t boundary = std::prev(after)->end;
+      if (boundary > begin && prefix_[boundary] - prefix_[begin] >= wanted) {
+        end = boundary;
+        break;
+      }
+    }
+  }
+  SliceRange range{begin, end, 0};
+  for (std::size_t t = begin; t < end; ++t) range.seconds += (*tests_)[t].seconds;
+  return range;
 }
 
 static double heaviest(const std::vector<SliceRange>& parts) {

@@ -31,9 +31,21 @@ class FileCutter {
   // at the coarsest level whose heaviest slice is within 1% of the finest level's.
   std::vector<SliceRange> into(std::size_t count) const;
 
+  // The slice that starts at test `begin` and fills up to `capacity` seconds: its end is the
+  // furthest test boundary within the capacity, moved back to the coarsest boundary level that
+  // still fills all but `slack` seconds of what the finest level fills. Returns an empty range
+  // (end == begin) when not even the test at `begin` fits.
+  SliceRange fill(std::size_t begin, double capacity, double slack) const;
+
+  // How coarse a cut before test `index` is: 0 between classes (or the file's ends), 1 between
+  // tests, 2 between parametrized variants of one test.
+  int boundary_level(std::size_t index) const { return levels_[index]; }
+
  private:
   const std::vector<TestTiming>* tests_;
   std::vector<std::vector<SliceRange>> units_;  // per level, coarsest first
+  std::vector<double> prefix_;                  // prefix_[i] = seconds of tests [0, i)
+  std::vector<unsigned char> levels_;           // boundary_level per index 0..size
 };
 
 }  // namespace shardplan
