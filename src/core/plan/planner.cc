@@ -5,7 +5,8 @@
 #include <functional>
 #include <limits>
 #include <optional>
-#include <queue>
+#include <numeric>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -229,78 +230,77 @@ Layout whole_file_layout(const PlanContext& context) {
   return layout;
 }
 
-// McNaughton's wrap-around rule at test granularity. Files that fit `target` are packed whole,
-// longest first; the sliceable files heavier than it (heaviest first) are then cut into slices
-// that fill the bins' remaining room up to `target`, the roomiest bin first, never two slices
-// of one file in a bin. What does not fit goes to the roomiest bin left (the layout then misses
-// `target`). Empty when no file needs cutting or a bin would stay empty.
-std::optional<Layout> fill_layout(const PlanContext& context, double target) {
+// McNaughton's wrap-around rule at test granularity. Sliceable files heavier than `target` are
+// material: cut into slices that fill the bins' remaining room up to `target`, the roomiest bin
+// first, never two slices of one file in a bin; what fits nowhere goes alone to the roomiest
+// bin (the layout then misses `target`). The other files are placed whole, each in the lightest
+// bin. Coarse before fine, as LPT places big items first: material by its heaviest test, so a
+// big test still finds an empty enough bin and fine-grained files fill the gaps. With
+// `whole_first` every whole file is placed before any material; otherwise whole files (by
+// weight) and material (by heaviest test) go in one order. Empty when no file needs cutting or
+// a bin would stay empty.
+std::optional<Layout> fill_layout(const PlanContext& context, double target, bool whole_first) {
   const Workload& work = context.work;
   const auto shards = static_cast<std::size_t>(context.options.shards);
   const auto weight = [&](std::size_t f) { return work.files[f].seconds + context.overheads[f]; };
-  const auto heavier = [&](std::size_t a, std::size_t b) {
-    return weight(a) != weight(b) ? weight(a) > weight(b) : a < b;
-  };
-  std::vector<std::size_t> whole, material;
-  for (std::size_t f = 0; f < work.files.size(); ++f) {
-    (sliceable(work.files[f]) && weight(f) > target ? material : whole).push_back(f);
-  }
-  if (material.empty()) return std::nullopt;
-  std::sort(whole.begin(), whole.end(), heavier);
-  // Coarse material first, sand last (as LPT places big items first): files by their heaviest
-  // test, so a big test still finds an empty enough bin and fine-grained files fill the gaps.
   std::vector<double> grain(work.files.size(), 0);
-  for (const std::size_t f : material) {
-    for (const TestTiming& test : work.files[f].tests) grain[f] = std::max(grain[f], test.seconds);
+  std::vector<char> is_material(work.files.size(), 0);
+  for (std::size_t f = 0; f < work.files.size(); ++f) {
+    is_material[f] = sliceable(work.files[f]) && weight(f) > target;
+    grain[f] = weight(f);
+    if (is_material[f]) {
+      grain[f] = 0;
+      for (const TestTiming& test : work.files[f].tests) grain[f] = std::max(grain[f], test.seconds);
+    }
   }
-  std::sort(material.begin(), material.end(), [&](std::size_t a, std::size_t b) {
-    return grain[a] != grain[b] ? grain[a] > grain[b] : heavier(a, b);
+  if (std::find(is_material.begin(), is_material.end(), 1) == is_material.end()) return std::nullopt;
+  std::vector<std::size_t> order(work.files.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (whole_first && is_material[a] != is_material[b]) return is_material[b] != 0;
+    if (grain[a] != grain[b]) return grain[a] > grain[b];
+    return weight(a) != weight(b) ? weight(a) > weight(b) : a < b;
   });
 
   std::vector<double> loads(shards, 0);
   std::vector<std::size_t> members(shards, 0);
-  std::vector<int> file_bin(work.files.size(), -1);
-  // Least loaded bin first, then the lowest index.
-  using Entry = std::pair<double, std::size_t>;
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> lightest;
-  for (std::size_t b = 0; b < shards; ++b) lightest.emplace(0.0, b);
-  for (const std::size_t f : whole) {
-    const std::size_t b = lightest.top().second;
-    lightest.pop();
-    loads[b] += weight(f);
+  std::set<std::pair<double, std::size_t>> by_load;  // lightest (roomiest) first, then index
+  for (std::size_t b = 0; b < shards; ++b) by_load.emplace(0.0, b);
+  const auto add_to = [&](std::size_t b, double seconds) {
+    by_load.erase({loads[b], b});
+    loads[b] += seconds;
     ++members[b];
-    file_bin[f] = static_cast<int>(b);
-    lightest.emplace(loads[b], b);
-  }
-
+    by_load.emplace(loads[b], b);
+  };
   Layout layout;
   layout.cuts.resize(work.files.size());
+  std::vector<int> file_bin(work.files.size(), -1);
   std::vector<std::vector<int>> slice_bins(work.files.size());
   const double slack = 1e-3 * target;
-  std::vector<char> holds(shards, 0);
-  for (const std::size_t f : material) {
+  for (const std::size_t f : order) {
+    if (!is_material[f]) {
+      const std::size_t b = by_load.begin()->second;
+      add_to(b, weight(f));
+      file_bin[f] = static_cast<int>(b);
+      continue;
+    }
     const FileCutter& cutter = *context.cutters[f];
     const double overhead = context.overheads[f];
     const std::size_t count = work.files[f].tests.size();
-    std::fill(holds.begin(), holds.end(), 0);
-    std::size_t left = shards;  // bins without a slice of this file
     for (std::size_t begin = 0; begin < count;) {
-      std::size_t b = shards;
-      for (std::size_t i = 0; i < shards; ++i) {
-        if (!holds[i] && (b == shards || loads[i] < loads[b])) b = i;
-      }
+      auto it = by_load.begin();  // the roomiest bin without a slice of this file
+      const auto& used = slice_bins[f];
+      while (std::find(used.begin(), used.end(), static_cast<int>(it->second)) != used.end()) ++it;
+      const std::size_t b = it->second;
       SliceRange slice = cutter.fill(begin, target - loads[b] - overhead, slack);
-      if (left == 1) {
+      if (used.size() + 1 == shards) {
         slice = cutter.fill(begin, INFINITY, 0);  // the last bin it may use takes the rest
       } else if (slice.end == begin) {            // its next test fits nowhere: alone, then
         slice = {begin, begin + 1, work.files[f].tests[begin].seconds};
       }
       layout.cuts[f].push_back(slice);
       slice_bins[f].push_back(static_cast<int>(b));
-      loads[b] += slice.seconds + overhead;
-      ++members[b];
-      holds[b] = 1;
-      --left;
+      add_to(b, slice.seconds + overhead);
       begin = slice.end;
     }
     if (layout.cuts[f].size() == 1) {  // it fitted whole after all
@@ -385,16 +385,19 @@ Layout best_sliced_layout(const PlanContext& context, double low, double high) {
   for (const double factor : {0.85, 0.7, 0.55, 0.4}) {
     keep_better(best, layout_for_target(context, bound * factor), shards);
   }
-  // Filling each bin's remaining room with slices (wrap-around), bisecting on the fill target.
-  double fill_low = context.bound, fill_high = best.packing.makespan();
-  for (int step = 0; step < 12 && fill_high - fill_low > 1e-4 * fill_high &&
-                     best.packing.makespan() > context.good_enough;
-       ++step) {
-    const double target = fill_low + (fill_high - fill_low) / 2;
-    std::optional<Layout> candidate = fill_layout(context, target);
-    const bool reached = candidate && candidate->packing.makespan() <= target * (1 + 1e-9);
-    if (candidate) keep_better(best, std::move(*candidate), shards);
-    (reached ? fill_high : fill_low) = target;
+  // Filling each bin's remaining room with slices (wrap-around), bisecting on the fill target,
+  // in both orders.
+  for (const bool whole_first : {true, false}) {
+    double fill_low = context.bound, fill_high = best.packing.makespan();
+    for (int step = 0; step < 12 && fill_high - fill_low > 1e-4 * fill_high &&
+                       best.packing.makespan() > context.good_enough;
+         ++step) {
+      const double target = fill_low + (fill_high - fill_low) / 2;
+      std::optional<Layout> candidate = fill_layout(context, target, whole_first);
+      const bool reached = candidate && candidate->packing.makespan() <= target * (1 + 1e-9);
+      if (candidate) keep_better(best, std::move(*candidate), shards);
+      (reached ? fill_high : fill_low) = target;
+    }
   }
   return best;
 }
