@@ -51,13 +51,12 @@ BENCH_NODEIDS_OUT=serial.ids PYTHONPATH=$plugin run serial serial.log \
 "$shardplan" plan --root . --durations durations.json --shards "$shards" -o plan.json 2> plan.log
 grep -E "makespan|tests timed" plan.log >&2
 
-echo "shardplan: $shards shards through 'shardplan run':" >&2
+# The two approaches' jobs alternate (shardplan job i, then whole-tree job i), so a slow spell
+# on a shared machine hits both alike instead of one approach's whole run.
+echo "job i of shardplan ('shardplan run'), then job i of whole tree per job (least_duration):" >&2
 for i in $(seq 1 "$shards"); do
   BENCH_NODEIDS_OUT=shardplan-$i.ids run "shardplan-$i" "shardplan-$i.log" \
     "$shardplan" run --plan plan.json --shard "$i" -- $py -m pytest -q networkx
-done
-echo "whole tree per job, least_duration selection:" >&2
-for i in $(seq 1 "$shards"); do
   BENCH_NODEIDS_OUT=wholetree-$i.ids BENCH_SPLIT_DURATIONS=durations.json BENCH_SPLIT_N=$shards \
     BENCH_SPLIT_I=$i run "wholetree-$i" "wholetree-$i.log" $py -m pytest -q networkx
 done
