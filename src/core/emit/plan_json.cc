@@ -12,25 +12,113 @@ namespace {
 using Json = nlohmann::ordered_json;
 namespace dom = simdjson::dom;
 
-Json slice_json(const Slice& slice) {
-  return Json{{"file", slice.file},   {"slice", slice.index},
-              {"of", slice.count},    {"owner", slice.owner},
-              {"predicted_seconds", slice.seconds}, {"tests", slice.tests}};
+// A streaming writer with the exact layout of nlohmann's dump(1) (one space per level, empty
+// containers as [] and {}), so the plan of a million tests is written without first building
+// a JSON tree of it. Numbers are formatted by nlohmann itself, so the text is byte-for-byte
+// what the earlier DOM-based writer produced.
+class Writer {
+ public:
+  std::string text;
+  bool bad_utf8 = false;
+
+  void open(char bracket) {
+    text += bracket;
+    ++depth_;
+    first_ = true;
+  }
+  void close(char bracket) {
+    --depth_;
+    if (!first_) newline();
+    text += bracket;
+    first_ = false;
+  }
+  Writer& key(std::string_view name) {
+    next();
+    string(name);
+    text += ": ";
+    return *this;
+  }
+  Writer& element() {
+    next();
+    return *this;
+  }
+  void string(std::string_view value) {
+    if (!simdjson::validate_utf8(value.data(), value.size())) bad_utf8 = true;
+    text += '"';
+    std::size_t run = 0;  // start of the pending unescaped run
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const auto c = static_cast<unsigned char>(value[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      text.append(value, run, i - run);
+      run = i + 1;
+      switch (c) {
+        case '"': text += "\\\""; break;
+        case '\\': text += "\\\\"; break;
+        case '\b': text += "\\b"; break;
+        case '\t': text += "\\t"; break;
+        case '\n': text += "\\n"; break;
+        case '\f': text += "\\f"; break;
+        case '\r': text += "\\r"; break;
+        default: text += fmt::format("\\u{:04x}", c);
+      }
+    }
+    text.append(value, run, value.size() - run);
+    text += '"';
+  }
+  void number(double value) { text += Json(value).dump(); }
+  void number(std::size_t value) { fmt::format_to(std::back_inserter(text), "{}", value); }
+  void number(int value) { fmt::format_to(std::back_inserter(text), "{}", value); }
+  void boolean(bool value) { text += value ? "true" : "false"; }
+  void strings(const std::vector<std::string>& values) {
+    open('[');
+    for (const std::string& value : values) element().string(value);
+    close(']');
+  }
+
+ private:
+  int depth_ = 0;
+  bool first_ = true;
+  void newline() {
+    text += '\n';
+    text.append(static_cast<std::size_t>(depth_), ' ');
+  }
+  void next() {
+    if (!first_) text += ',';
+    newline();
+    first_ = false;
+  }
+};
+
+void write_slice(Writer& out, const Slice& slice) {
+  out.open('{');
+  out.key("file").string(slice.file);
+  out.key("slice").number(slice.index);
+  out.key("of").number(slice.count);
+  out.key("owner").boolean(slice.owner);
+  out.key("predicted_seconds").number(slice.seconds);
+  out.key("tests").strings(slice.tests);
+  out.close('}');
 }
 
-Json shard_json(const Shard& shard) {
-  Json slices = Json::array();
-  for (const Slice& slice : shard.slices) slices.push_back(slice_json(slice));
-  return Json{{"index", shard.index},
-              {"predicted_seconds", shard.predicted_seconds},
-              {"files", shard.files},
-              {"slices", slices}};
+void write_shard(Writer& out, const Shard& shard) {
+  out.open('{');
+  out.key("index").number(shard.index);
+  out.key("predicted_seconds").number(shard.predicted_seconds);
+  out.key("files").strings(shard.files);
+  out.key("slices").open('[');
+  for (const Slice& slice : shard.slices) write_slice(out.element(), slice);
+  out.close(']');
+  out.close('}');
 }
 
-Json stats_json(const PlanStats& stats) {
-  return Json{{"timed_files", stats.timed_files},         {"estimated_files", stats.estimated_files},
-              {"stale_entries", stats.stale_entries},     {"skipped_invalid", stats.skipped_invalid},
-              {"known_tests", stats.known_tests}};
+void write_stats(Writer& out, const PlanStats& stats) {
+  out.open('{');
+  out.key("timed_files").number(stats.timed_files);
+  out.key("estimated_files").number(stats.estimated_files);
+  out.key("stale_entries").number(stats.stale_entries);
+  out.key("skipped_invalid").number(stats.skipped_invalid);
+  out.key("known_tests").number(stats.known_tests);
+  out.close('}');
 }
 
 // ---- reading ----
@@ -179,24 +267,30 @@ Result<dom::element> parse_root(dom::parser& parser, const simdjson::padded_stri
 }  // namespace
 
 Result<std::string> plan_to_json(const Plan& plan) {
-  Json shards = Json::array();
-  for (const Shard& shard : plan.shards) shards.push_back(shard_json(shard));
-  const Json root{{"shardplan_plan", plan.version},
-                  {"shard_count", plan.shard_count},
-                  {"lower_bound_seconds", plan.lower_bound},
-                  {"makespan_seconds", plan.makespan},
-                  {"file_overhead_seconds", plan.file_overhead},
-                  {"shard_overhead_seconds", plan.shard_overhead},
-                  {"estimated", plan.estimated},
-                  {"universe", Json{{"files", plan.stats.universe_files}, {"digest", plan.universe_digest}}},
-                  {"inputs_digest", plan.inputs_digest},
-                  {"stats", stats_json(plan.stats)},
-                  {"shards", shards}};
-  try {
-    return root.dump(1) + "\n";
-  } catch (const Json::type_error&) {
+  Writer out;
+  out.open('{');
+  out.key("shardplan_plan").number(plan.version);
+  out.key("shard_count").number(plan.shard_count);
+  out.key("lower_bound_seconds").number(plan.lower_bound);
+  out.key("makespan_seconds").number(plan.makespan);
+  out.key("file_overhead_seconds").number(plan.file_overhead);
+  out.key("shard_overhead_seconds").number(plan.shard_overhead);
+  out.key("estimated").boolean(plan.estimated);
+  out.key("universe").open('{');
+  out.key("files").number(plan.stats.universe_files);
+  out.key("digest").string(plan.universe_digest);
+  out.close('}');
+  out.key("inputs_digest").string(plan.inputs_digest);
+  write_stats(out.key("stats"), plan.stats);
+  out.key("shards").open('[');
+  for (const Shard& shard : plan.shards) write_shard(out.element(), shard);
+  out.close(']');
+  out.close('}');
+  if (out.bad_utf8) {
     return error_in("", "a test file path or test id is not valid UTF-8; rename it or exclude it");
   }
+  out.text += '\n';
+  return std::move(out.text);
 }
 
 Result<Plan> plan_from_json(std::string_view content, const std::string& source_name) {
