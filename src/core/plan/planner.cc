@@ -323,6 +323,164 @@ std::optional<Layout> fill_layout(const PlanContext& context, double target, boo
   return layout;
 }
 
+// Bin loads for the fill layouts: the lightest (roomiest) bin first, then the lowest index.
+class FillBins {
+ public:
+  explicit FillBins(std::size_t count) : loads_(count, 0), members_(count, 0) {
+    for (std::size_t b = 0; b < count; ++b) by_load_.emplace(0.0, b);
+  }
+  double load(std::size_t bin) const { return loads_[bin]; }
+  void add(std::size_t bin, double seconds) {
+    by_load_.erase({loads_[bin], bin});
+    loads_[bin] += seconds;
+    ++members_[bin];
+    by_load_.emplace(loads_[bin], bin);
+  }
+  // The lightest bin not in `used` (the bins that already hold a slice of the file at hand);
+  // kWhole when every bin is used.
+  std::size_t lightest_without(const std::vector<int>& used) const {
+    for (const auto& [load, bin] : by_load_) {
+      if (std::find(used.begin(), used.end(), static_cast<int>(bin)) == used.end()) return bin;
+    }
+    return kWhole;
+  }
+  bool none_empty() const { return std::find(members_.begin(), members_.end(), 0u) == members_.end(); }
+
+ private:
+  std::vector<double> loads_;
+  std::vector<std::size_t> members_;
+  std::set<std::pair<double, std::size_t>> by_load_;
+};
+
+// Items, packing and polish for a fill layout whose cuts (in file order) and bins are chosen.
+Layout finish_fill(const PlanContext& context, Layout layout, const std::vector<int>& file_bin,
+                   const std::vector<std::vector<int>>& slice_bins) {
+  build_items(context.work, context.overheads, layout);
+  layout.packing.bin_of.resize(layout.items.size());
+  layout.packing.loads.assign(static_cast<std::size_t>(context.options.shards), 0);
+  for (std::size_t item = 0; item < layout.items.size(); ++item) {
+    const auto [f, s] = layout.origin[item];
+    const int bin = s == kWhole ? file_bin[f] : slice_bins[f][s];
+    layout.packing.bin_of[item] = bin;
+    layout.packing.loads[static_cast<std::size_t>(bin)] += layout.items[item].weight;
+  }
+  polish(context, layout);
+  return layout;
+}
+
+// The fill rule with big tests placed first. In every file heavier than `target`, the tests of
+// at least a quarter of it are anchors: each run of adjacent anchors (split where it would not
+// fit `target`) becomes a slice, placed with the whole files, heaviest first, each in the
+// lightest bin that holds nothing of its file. The runs of small tests between anchors then
+// fill the remaining room as in fill_layout. Suited to suites where a few big tests, some of
+// them side by side in one file, decide the makespan. Empty when no file needs cutting, a file
+// would need more slices than bins, or a bin would stay empty.
+std::optional<Layout> anchored_fill_layout(const PlanContext& context, double target,
+                                           bool join_anchors) {
+  const Workload& work = context.work;
+  const auto shards = static_cast<std::size_t>(context.options.shards);
+  const double anchor_min = target / 4;
+  struct Piece {
+    double weight = 0;
+    std::size_t file = 0;
+    SliceRange range;  // end == 0: the whole file
+  };
+  std::vector<Piece> pieces;
+  std::vector<std::vector<SliceRange>> sand(work.files.size());
+  std::vector<std::size_t> material;
+  for (std::size_t f = 0; f < work.files.size(); ++f) {
+    const FileWork& file = work.files[f];
+    const double overhead = context.overheads[f];
+    if (!sliceable(file) || file.seconds + overhead <= anchor_min) {
+      pieces.push_back({file.seconds + overhead, f, {}});
+      continue;
+    }
+    material.push_back(f);
+    SliceRange run{0, 0, 0};  // the current run, anchors or sand
+    bool anchors = false;
+    const auto flush = [&] {
+      if (run.end == run.begin) return;
+      if (anchors) pieces.push_back({run.seconds + overhead, f, run});
+      else sand[f].push_back(run);
+    };
+    for (std::size_t t = 0; t < file.tests.size(); ++t) {
+      const double seconds = file.tests[t].seconds;
+      const bool anchor = seconds >= anchor_min;
+      const bool join = join_anchors && run.seconds + seconds + overhead <= target;
+      if (anchor != anchors || (anchor && !join && run.end > run.begin)) {
+        flush();
+        run = {t, t, 0};
+        anchors = anchor;
+      }
+      run.end = t + 1;
+      run.seconds += seconds;
+    }
+    flush();
+  }
+  if (material.empty()) return std::nullopt;
+  std::sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) {
+    if (a.weight != b.weight) return a.weight > b.weight;
+    return a.file != b.file ? a.file < b.file : a.range.begin < b.range.begin;
+  });
+
+  FillBins bins(shards);
+  std::vector<int> file_bin(work.files.size(), -1);
+  std::vector<std::vector<std::pair<SliceRange, int>>> placed(work.files.size());
+  std::vector<std::vector<int>> used(work.files.size());
+  const auto place = [&](std::size_t f, const SliceRange& range, std::size_t b) {
+    placed[f].emplace_back(range, static_cast<int>(b));
+    used[f].push_back(static_cast<int>(b));
+    bins.add(b, range.seconds + context.overheads[f]);
+  };
+  for (const Piece& piece : pieces) {
+    const bool whole = piece.range.end == 0;
+    const std::size_t b = bins.lightest_without(whole ? std::vector<int>{} : used[piece.file]);
+    if (b == kWhole) return std::nullopt;
+    if (whole) {
+      file_bin[piece.file] = static_cast<int>(b);
+      bins.add(b, piece.weight);
+    } else {
+      place(piece.file, piece.range, b);
+    }
+  }
+  const double slack = 1e-3 * target;
+  for (const std::size_t f : material) {
+    const FileCutter& cutter = *context.cutters[f];
+    const double overhead = context.overheads[f];
+    for (const SliceRange& run : sand[f]) {
+      for (std::size_t begin = run.begin; begin < run.end;) {
+        const std::size_t b = bins.lightest_without(used[f]);
+        if (b == kWhole) return std::nullopt;
+        SliceRange slice = cutter.fill(begin, target - bins.load(b) - overhead, slack);
+        if (slice.end == begin) slice = {begin, begin + 1, work.files[f].tests[begin].seconds};
+        slice.end = std::min(slice.end, run.end);  // the anchors after the run are placed
+        slice.seconds = 0;
+        for (std::size_t t = slice.begin; t < slice.end; ++t) slice.seconds += work.files[f].tests[t].seconds;
+        place(f, slice, b);
+        begin = slice.end;
+      }
+    }
+  }
+  if (!bins.none_empty()) return std::nullopt;
+
+  Layout layout;
+  layout.cuts.resize(work.files.size());
+  std::vector<std::vector<int>> slice_bins(work.files.size());
+  for (const std::size_t f : material) {
+    auto& list = placed[f];
+    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first.begin < b.first.begin; });
+    if (list.size() == 1) {
+      file_bin[f] = list.front().second;
+      continue;
+    }
+    for (const auto& [range, bin] : list) {
+      layout.cuts[f].push_back(range);
+      slice_bins[f].push_back(bin);
+    }
+  }
+  return finish_fill(context, std::move(layout), file_bin, slice_bins);
+}
+
 double total_work(const Workload& work, const std::vector<double>& overheads) {
   double total = 0;
   for (std::size_t f = 0; f < work.files.size(); ++f) total += work.files[f].seconds + overheads[f];
@@ -385,15 +543,25 @@ Layout best_sliced_layout(const PlanContext& context, double low, double high) {
   for (const double factor : {0.85, 0.7, 0.55, 0.4}) {
     keep_better(best, layout_for_target(context, bound * factor), shards);
   }
-  // Filling each bin's remaining room with slices (wrap-around), bisecting on the fill target,
-  // in both orders.
-  for (const bool whole_first : {true, false}) {
+  // Filling each bin's remaining room with slices (wrap-around), bisecting on the fill target:
+  // in both orders (0, 1), then with big tests placed first, adjacent ones joined (2) or not
+  // (3). Keeping adjacent anchors apart only differs when two adjacent tests can both be
+  // anchors, i.e. the smaller of some adjacent pair reaches a quarter of the target.
+  double adjacent_pair = 0;  // largest min(seconds) over adjacent tests of one file
+  for (const FileWork& file : context.work.files) {
+    for (std::size_t t = 1; t < file.tests.size(); ++t) {
+      adjacent_pair = std::max(adjacent_pair, std::min(file.tests[t - 1].seconds, file.tests[t].seconds));
+    }
+  }
+  for (const int order : {0, 1, 2, 3}) {
     double fill_low = context.bound, fill_high = best.packing.makespan();
+    if (order == 3 && adjacent_pair < fill_low / 4) continue;
     for (int step = 0; step < 12 && fill_high - fill_low > 1e-4 * fill_high &&
                        best.packing.makespan() > context.good_enough;
          ++step) {
       const double target = fill_low + (fill_high - fill_low) / 2;
-      std::optional<Layout> candidate = fill_layout(context, target, whole_first);
+      std::optional<Layout> candidate = order < 2 ? fill_layout(context, target, order == 0)
+                                                  : anchored_fill_layout(context, target, order == 2);
       const bool reached = candidate && candidate->packing.makespan() <= target * (1 + 1e-9);
       if (candidate) keep_better(best, std::move(*candidate), shards);
       (reached ? fill_high : fill_low) = target;
