@@ -230,99 +230,6 @@ Layout whole_file_layout(const PlanContext& context) {
   return layout;
 }
 
-// McNaughton's wrap-around rule at test granularity. Sliceable files heavier than `target` are
-// material: cut into slices that fill the bins' remaining room up to `target`, the roomiest bin
-// first, never two slices of one file in a bin; what fits nowhere goes alone to the roomiest
-// bin (the layout then misses `target`). The other files are placed whole, each in the lightest
-// bin. Coarse before fine, as LPT places big items first: material by its heaviest test, so a
-// big test still finds an empty enough bin and fine-grained files fill the gaps. With
-// `whole_first` every whole file is placed before any material; otherwise whole files (by
-// weight) and material (by heaviest test) go in one order. Empty when no file needs cutting or
-// a bin would stay empty.
-std::optional<Layout> fill_layout(const PlanContext& context, double target, bool whole_first) {
-  const Workload& work = context.work;
-  const auto shards = static_cast<std::size_t>(context.options.shards);
-  const auto weight = [&](std::size_t f) { return work.files[f].seconds + context.overheads[f]; };
-  std::vector<double> grain(work.files.size(), 0);
-  std::vector<char> is_material(work.files.size(), 0);
-  for (std::size_t f = 0; f < work.files.size(); ++f) {
-    is_material[f] = sliceable(work.files[f]) && weight(f) > target;
-    grain[f] = weight(f);
-    if (is_material[f]) {
-      grain[f] = 0;
-      for (const TestTiming& test : work.files[f].tests) grain[f] = std::max(grain[f], test.seconds);
-    }
-  }
-  if (std::find(is_material.begin(), is_material.end(), 1) == is_material.end()) return std::nullopt;
-  std::vector<std::size_t> order(work.files.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    if (whole_first && is_material[a] != is_material[b]) return is_material[b] != 0;
-    if (grain[a] != grain[b]) return grain[a] > grain[b];
-    return weight(a) != weight(b) ? weight(a) > weight(b) : a < b;
-  });
-
-  std::vector<double> loads(shards, 0);
-  std::vector<std::size_t> members(shards, 0);
-  std::set<std::pair<double, std::size_t>> by_load;  // lightest (roomiest) first, then index
-  for (std::size_t b = 0; b < shards; ++b) by_load.emplace(0.0, b);
-  const auto add_to = [&](std::size_t b, double seconds) {
-    by_load.erase({loads[b], b});
-    loads[b] += seconds;
-    ++members[b];
-    by_load.emplace(loads[b], b);
-  };
-  Layout layout;
-  layout.cuts.resize(work.files.size());
-  std::vector<int> file_bin(work.files.size(), -1);
-  std::vector<std::vector<int>> slice_bins(work.files.size());
-  const double slack = 1e-3 * target;
-  for (const std::size_t f : order) {
-    if (!is_material[f]) {
-      const std::size_t b = by_load.begin()->second;
-      add_to(b, weight(f));
-      file_bin[f] = static_cast<int>(b);
-      continue;
-    }
-    const FileCutter& cutter = *context.cutters[f];
-    const double overhead = context.overheads[f];
-    const std::size_t count = work.files[f].tests.size();
-    for (std::size_t begin = 0; begin < count;) {
-      auto it = by_load.begin();  // the roomiest bin without a slice of this file
-      const auto& used = slice_bins[f];
-      while (std::find(used.begin(), used.end(), static_cast<int>(it->second)) != used.end()) ++it;
-      const std::size_t b = it->second;
-      SliceRange slice = cutter.fill(begin, target - loads[b] - overhead, slack);
-      if (used.size() + 1 == shards) {
-        slice = cutter.fill(begin, INFINITY, 0);  // the last bin it may use takes the rest
-      } else if (slice.end == begin) {            // its next test fits nowhere: alone, then
-        slice = {begin, begin + 1, work.files[f].tests[begin].seconds};
-      }
-      layout.cuts[f].push_back(slice);
-      slice_bins[f].push_back(static_cast<int>(b));
-      add_to(b, slice.seconds + overhead);
-      begin = slice.end;
-    }
-    if (layout.cuts[f].size() == 1) {  // it fitted whole after all
-      layout.cuts[f].clear();
-      file_bin[f] = slice_bins[f].front();
-    }
-  }
-  if (std::find(members.begin(), members.end(), 0u) != members.end()) return std::nullopt;
-
-  build_items(work, context.overheads, layout);
-  layout.packing.bin_of.resize(layout.items.size());
-  layout.packing.loads.assign(shards, 0);
-  for (std::size_t item = 0; item < layout.items.size(); ++item) {
-    const auto [f, s] = layout.origin[item];
-    const int bin = s == kWhole ? file_bin[f] : slice_bins[f][s];
-    layout.packing.bin_of[item] = bin;
-    layout.packing.loads[static_cast<std::size_t>(bin)] += layout.items[item].weight;
-  }
-  polish(context, layout);
-  return layout;
-}
-
 // Bin loads for the fill layouts: the lightest (roomiest) bin first, then the lowest index.
 class FillBins {
  public:
@@ -366,6 +273,76 @@ Layout finish_fill(const PlanContext& context, Layout layout, const std::vector<
   }
   polish(context, layout);
   return layout;
+}
+
+// McNaughton's wrap-around rule at test granularity. Sliceable files heavier than `target` are
+// material: cut into slices that fill the bins' remaining room up to `target`, the roomiest bin
+// first, never two slices of one file in a bin; what fits nowhere goes alone to the roomiest
+// bin (the layout then misses `target`). The other files are placed whole, each in the lightest
+// bin. Coarse before fine, as LPT places big items first: material by its heaviest test, so a
+// big test still finds an empty enough bin and fine-grained files fill the gaps. With
+// `whole_first` every whole file is placed before any material; otherwise whole files (by
+// weight) and material (by heaviest test) go in one order. Empty when no file needs cutting or
+// a bin would stay empty.
+std::optional<Layout> fill_layout(const PlanContext& context, double target, bool whole_first) {
+  const Workload& work = context.work;
+  const auto shards = static_cast<std::size_t>(context.options.shards);
+  const auto weight = [&](std::size_t f) { return work.files[f].seconds + context.overheads[f]; };
+  std::vector<double> grain(work.files.size(), 0);
+  std::vector<char> is_material(work.files.size(), 0);
+  for (std::size_t f = 0; f < work.files.size(); ++f) {
+    is_material[f] = sliceable(work.files[f]) && weight(f) > target;
+    grain[f] = weight(f);
+    if (is_material[f]) {
+      grain[f] = 0;
+      for (const TestTiming& test : work.files[f].tests) grain[f] = std::max(grain[f], test.seconds);
+    }
+  }
+  if (std::find(is_material.begin(), is_material.end(), 1) == is_material.end()) return std::nullopt;
+  std::vector<std::size_t> order(work.files.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (whole_first && is_material[a] != is_material[b]) return is_material[b] != 0;
+    if (grain[a] != grain[b]) return grain[a] > grain[b];
+    return weight(a) != weight(b) ? weight(a) > weight(b) : a < b;
+  });
+
+  FillBins bins(shards);
+  Layout layout;
+  layout.cuts.resize(work.files.size());
+  std::vector<int> file_bin(work.files.size(), -1);
+  std::vector<std::vector<int>> slice_bins(work.files.size());
+  const double slack = 1e-3 * target;
+  for (const std::size_t f : order) {
+    if (!is_material[f]) {
+      const std::size_t b = bins.lightest_without({});
+      bins.add(b, weight(f));
+      file_bin[f] = static_cast<int>(b);
+      continue;
+    }
+    const FileCutter& cutter = *context.cutters[f];
+    const double overhead = context.overheads[f];
+    const std::size_t count = work.files[f].tests.size();
+    for (std::size_t begin = 0; begin < count;) {
+      const std::size_t b = bins.lightest_without(slice_bins[f]);
+      SliceRange slice = cutter.fill(begin, target - bins.load(b) - overhead, slack);
+      if (slice_bins[f].size() + 1 == shards) {
+        slice = cutter.fill(begin, INFINITY, 0);  // the last bin it may use takes the rest
+      } else if (slice.end == begin) {            // its next test fits nowhere: alone, then
+        slice = {begin, begin + 1, work.files[f].tests[begin].seconds};
+      }
+      layout.cuts[f].push_back(slice);
+      slice_bins[f].push_back(static_cast<int>(b));
+      bins.add(b, slice.seconds + overhead);
+      begin = slice.end;
+    }
+    if (layout.cuts[f].size() == 1) {  // it fitted whole after all
+      layout.cuts[f].clear();
+      file_bin[f] = slice_bins[f].front();
+    }
+  }
+  if (!bins.none_empty()) return std::nullopt;
+  return finish_fill(context, std::move(layout), file_bin, slice_bins);
 }
 
 // The fill rule with big tests placed first. In every file heavier than `target`, the tests of
