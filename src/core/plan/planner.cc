@@ -108,13 +108,11 @@ void ensure_enough_pieces(const PlanContext& context, std::vector<std::vector<Sl
 void shift_cuts(const PlanContext& context, Layout& layout) {
   if (layout.slices == 0) return;
   const Workload& work = context.work;
+  // build_items emits the slices of one file as consecutive items, so slice s's neighbours are
+  // items item - 1 and item + 1.
   std::vector<std::size_t> slice_items;
-  std::vector<std::size_t> first_item(work.files.size(), kWhole);
   for (std::size_t item = 0; item < layout.items.size(); ++item) {
-    const auto [f, s] = layout.origin[item];
-    if (s == kWhole) continue;
-    slice_items.push_back(item);
-    if (s == 0) first_item[f] = item;
+    if (layout.origin[item].second != kWhole) slice_items.push_back(item);
   }
   auto& loads = layout.packing.loads;
   auto& bin_of = layout.packing.bin_of;
@@ -124,7 +122,6 @@ void shift_cuts(const PlanContext& context, Layout& layout) {
     int level = 0;
     std::size_t item = 0, other = 0;  // the heavy slice and its neighbour
     std::size_t cut = 0;              // new boundary between them (a test index)
-    double moved = 0;                 // seconds leaving the heavy slice
   };
   const std::size_t max_rounds = 4 * slice_items.size() + 100;
   for (std::size_t round = 0; round < max_rounds; ++round) {
@@ -143,7 +140,7 @@ void shift_cuts(const PlanContext& context, Layout& layout) {
         if (loads[to] + moved >= loads[heavy]) return false;
         const double top = std::max(loads[heavy] - moved, loads[to] + moved);
         if (top <= best_top + slack) {
-          shifts.push_back({top, cutter.boundary_level(boundary), item, other, boundary, moved});
+          shifts.push_back({top, cutter.boundary_level(boundary), item, other, boundary});
           best_top = std::min(best_top, top);
         }
         return true;

@@ -144,6 +144,11 @@ std::vector<SliceRange> FileCutter::within(double capacity) const {
 
 std::vector<SliceRange> FileCutter::into(std::size_t count) const {
   count = std::min(count, tests_->size());
+  if (const auto it = into_cache_.find(count); it != into_cache_.end()) return it->second;
+  return into_cache_[count] = cut_into(count);
+}
+
+std::vector<SliceRange> FileCutter::cut_into(std::size_t count) const {
   const double best = min_cap(units_.back(), count);
   for (int level = 0; level < kLevels; ++level) {
     const auto& units = units_[level];

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <vector>
 
 #include "core/model.h"
@@ -42,9 +43,13 @@ class FileCutter {
   int boundary_level(std::size_t index) const { return levels_[index]; }
 
  private:
+  std::vector<SliceRange> cut_into(std::size_t count) const;
+
   const std::vector<TestTiming>* tests_;
   std::vector<std::vector<SliceRange>> units_;  // per level, coarsest first
   std::vector<double> prefix_;                  // prefix_[i] = seconds of tests [0, i)
+  // into() by count: the planner asks for the same count again and again while it searches.
+  mutable std::map<std::size_t, std::vector<SliceRange>> into_cache_;
   std::vector<unsigned char> levels_;           // boundary_level per index 0..size
 };
 
