@@ -4,7 +4,9 @@
 # N shards, runs every shard through `shardplan run`, then runs the same suite
 # whole-tree-per-job (every job collects everything and keeps a 1/N least_duration share,
 # bench/networkx/conftest.py). Prints per-job wall seconds, makespan over serial/N, the sum of
-# job seconds over the serial run, and checks that every test ran exactly once.
+# job seconds over the serial run, and checks that every test ran exactly once. Then re-records
+# the durations from the shardplan jobs' JUnit reports (shardplan merge), fits the overheads to
+# their walls (shardplan calibrate), plans again and runs the shards a second time.
 # Writes bench/results/networkx.md (scripts/bench.sh puts it into docs/benchmarks.md).
 # Not part of the default test run; takes a few minutes (about 3x the suite's serial time).
 # Usage: scripts/bench_networkx.sh [N]     env: SHARDPLAN=path/to/shardplan
@@ -56,9 +58,26 @@ grep -E "makespan|tests timed" plan.log >&2
 echo "job i of shardplan ('shardplan run'), then job i of whole tree per job (least_duration):" >&2
 for i in $(seq 1 "$shards"); do
   BENCH_NODEIDS_OUT=shardplan-$i.ids run "shardplan-$i" "shardplan-$i.log" \
-    "$shardplan" run --plan plan.json --shard "$i" -- $py -m pytest -q networkx
+    "$shardplan" run --plan plan.json --shard "$i" -- $py -m pytest -q networkx --junitxml="report-$i.xml"
   BENCH_NODEIDS_OUT=wholetree-$i.ids BENCH_SPLIT_DURATIONS=durations.json BENCH_SPLIT_N=$shards \
     BENCH_SPLIT_I=$i run "wholetree-$i" "wholetree-$i.log" $py -m pytest -q networkx
+done
+
+# The loop a user would run next: durations re-recorded from the shards' own reports
+# (shardplan merge; each test timed in a process that ran only its shard), the overheads fitted
+# to the shards' wall times (shardplan calibrate), then a new plan and a second run.
+walls_args=()
+for i in $(seq 1 "$shards"); do walls_args+=(--wall "$i=$(awk -v k="shardplan-$i" '$1 == k {print $2}' walls.txt)"); done
+"$shardplan" merge --root . --junit 'report-*.xml' -o durations-merged.json 2> merge.log
+"$shardplan" calibrate --plan plan.json "${walls_args[@]}" --junit 'report-*.xml' -o model.json 2> calibrate.log
+"$shardplan" plan --root . --durations durations-merged.json --shards "$shards" --model model.json \
+  -o plan-calibrated.json 2> plan-calibrated.log
+echo "calibrated: $(tr -d '\n ' < model.json | cut -c1-160)" >&2
+grep -E "makespan" plan-calibrated.log >&2
+echo "second run: durations from the shards' reports, calibrated model:" >&2
+for i in $(seq 1 "$shards"); do
+  BENCH_NODEIDS_OUT=calibrated-$i.ids run "calibrated-$i" "calibrated-$i.log" \
+    "$shardplan" run --plan plan-calibrated.json --shard "$i" -- $py -m pytest -q networkx
 done
 
 $py - "$shards" "$root/bench/results/networkx.md" "$shardplan" <<'PY'
@@ -84,16 +103,21 @@ def check(prefix):
     return ok, f"{sum(ids.values())} tests run; {dup} run twice, {missing} missing, {extra} not in the serial run"
 rows = []
 for name, prefix in (("shardplan (plan + `shardplan run`)", "shardplan"),
-                     ("whole tree per job, least_duration", "wholetree")):
+                     ("whole tree per job, least_duration", "wholetree"),
+                     ("shardplan, second run (durations merged from the first run's shard reports, overheads calibrated)", "calibrated")):
     per = [walls[f"{prefix}-{i}"] for i in range(1, shards + 1)]
     ok, text = check(prefix)
     rows.append((name, per, max(per) / (serial / shards), sum(per) / serial, ok, text))
 predicted = [s["predicted_seconds"] for s in plan["shards"]]
+calibrated = json.load(open("plan-calibrated.json"))
 lines.append(f"networkx {__import__('networkx').__version__} (Debian python3-networkx, tests run from a "
              f"private copy), {len(set(serial_ids))} tests, N = {shards}, serial wall {serial:.1f} s "
              f"(includes recording durations). shardplan's plan: {sum(len(s['files']) for s in plan['shards'])} "
              f"whole files, {sum(len(s['slices']) for s in plan['shards'])} slices; predicted shard seconds "
-             + ", ".join(f"{p:.1f}" for p in predicted) + f" (lower bound {plan['lower_bound_seconds']:.1f}).")
+             + ", ".join(f"{p:.1f}" for p in predicted) + f" (lower bound {plan['lower_bound_seconds']:.1f}). "
+             f"For the second run, `shardplan merge` re-recorded the durations from the first run's shard reports and `shardplan calibrate` fitted job overhead {calibrated['shard_overhead_seconds']:.2f} s, "
+             f"file overhead {calibrated['file_overhead_seconds']:.3f} s; the new plan predicts "
+             + ", ".join(f"{s['predicted_seconds']:.1f}" for s in calibrated["shards"]) + ".")
 lines.append("")
 lines.append("| approach | " + " | ".join(f"job {i} s" for i in range(1, shards + 1))
              + " | makespan / (serial / N) | sum of jobs / serial | every test exactly once |")
