@@ -23,12 +23,16 @@ std::vector<std::string> planned_files(const Plan& plan) {
   return files;
 }
 
+namespace {
+constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
+}
+
 std::uint64_t fnv1a64(std::string_view text) { return Fnv1a64().add(text).value(); }
 
 Fnv1a64& Fnv1a64::add(std::string_view text) {
   for (const char c : text) {
     hash_ ^= static_cast<unsigned char>(c);
-    hash_ *= 0x100000001b3ULL;
+    hash_ *= kFnvPrime;
   }
   return *this;
 }
@@ -38,13 +42,9 @@ Fnv1a64& Fnv1a64::add(double value) {
   std::memcpy(&bits, &value, sizeof bits);
   for (int byte = 0; byte < 8; ++byte) {
     hash_ ^= (bits >> (8 * byte)) & 0xffU;
-    hash_ *= 0x100000001b3ULL;
+    hash_ *= kFnvPrime;
   }
   return *this;
-}
-
-namespace {
-constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
 }
 
 WordHash64& WordHash64::add(std::string_view text) {

@@ -1,7 +1,6 @@
 #include "core/plan/planner.h"
 
 #include <algorithm>
-#include <cmath>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -177,10 +176,7 @@ void shift_cuts(const PlanContext& context, Layout& layout) {
       const std::size_t slice = layout.origin[changed].second;
       const auto bin = static_cast<std::size_t>(bin_of[changed]);
       loads[bin] -= layout.items[changed].weight;
-      cut[slice].seconds = 0;
-      for (std::size_t t = cut[slice].begin; t < cut[slice].end; ++t) {
-        cut[slice].seconds += work.files[f].tests[t].seconds;
-      }
+      cut[slice] = context.cutters[f]->range(cut[slice].begin, cut[slice].end);
       layout.items[changed].weight = cut[slice].seconds + context.overheads[f];
       loads[bin] += layout.items[changed].weight;
     }
@@ -234,6 +230,7 @@ class FillBins {
     for (std::size_t b = 0; b < count; ++b) by_load_.emplace(0.0, b);
   }
   double load(std::size_t bin) const { return loads_[bin]; }
+  std::size_t lightest() const { return by_load_.begin()->second; }
   void add(std::size_t bin, double seconds) {
     by_load_.erase({loads_[bin], bin});
     loads_[bin] += seconds;
@@ -312,7 +309,7 @@ std::optional<Layout> fill_layout(const PlanContext& context, double target, boo
   const double slack = 1e-3 * target;
   for (const std::size_t f : order) {
     if (!is_material[f]) {
-      const std::size_t b = bins.lightest_without({});
+      const std::size_t b = bins.lightest();
       bins.add(b, weight(f));
       file_bin[f] = static_cast<int>(b);
       continue;
@@ -324,9 +321,9 @@ std::optional<Layout> fill_layout(const PlanContext& context, double target, boo
       const std::size_t b = bins.lightest_without(slice_bins[f]);
       SliceRange slice = cutter.fill(begin, target - bins.load(b) - overhead, slack);
       if (slice_bins[f].size() + 1 == shards) {
-        slice = cutter.fill(begin, INFINITY, 0);  // the last bin it may use takes the rest
-      } else if (slice.end == begin) {            // its next test fits nowhere: alone, then
-        slice = {begin, begin + 1, work.files[f].tests[begin].seconds};
+        slice = cutter.range(begin, count);  // the last bin it may use takes the rest
+      } else if (slice.end == begin) {       // its next test fits nowhere: alone, then
+        slice = cutter.range(begin, begin + 1);
       }
       layout.cuts[f].push_back(slice);
       slice_bins[f].push_back(static_cast<int>(b));
@@ -342,12 +339,12 @@ std::optional<Layout> fill_layout(const PlanContext& context, double target, boo
   return finish_fill(context, std::move(layout), file_bin, slice_bins);
 }
 
-// The fill rule with big tests placed first. In every file heavier than `target`, the tests of
-// at least a quarter of it are anchors: each run of adjacent anchors (split where it would not
+// The fill rule with big tests placed first. In every sliceable file heavier than a quarter of
+// `target`, the tests of at least a quarter of `target` are anchors: each run of adjacent anchors (split where it would not
 // fit `target`) becomes a slice, placed with the whole files, heaviest first, each in the
 // lightest bin that holds nothing of its file. The runs of small tests between anchors then
 // fill the remaining room as in fill_layout. Suited to suites where a few big tests, some of
-// them side by side in one file, decide the makespan. Empty when no file needs cutting, a file
+// them side by side in one file, decide the makespan. Empty when no file is that heavy, a file
 // would need more slices than bins, or a bin would stay empty.
 std::optional<Layout> anchored_fill_layout(const PlanContext& context, double target,
                                            bool join_anchors) {
@@ -408,7 +405,7 @@ std::optional<Layout> anchored_fill_layout(const PlanContext& context, double ta
   };
   for (const Piece& piece : pieces) {
     const bool whole = piece.range.end == 0;
-    const std::size_t b = bins.lightest_without(whole ? std::vector<int>{} : used[piece.file]);
+    const std::size_t b = whole ? bins.lightest() : bins.lightest_without(used[piece.file]);
     if (b == kWhole) return std::nullopt;
     if (whole) {
       file_bin[piece.file] = static_cast<int>(b);
@@ -425,11 +422,10 @@ std::optional<Layout> anchored_fill_layout(const PlanContext& context, double ta
       for (std::size_t begin = run.begin; begin < run.end;) {
         const std::size_t b = bins.lightest_without(used[f]);
         if (b == kWhole) return std::nullopt;
-        SliceRange slice = cutter.fill(begin, target - bins.load(b) - overhead, slack);
-        if (slice.end == begin) slice = {begin, begin + 1, work.files[f].tests[begin].seconds};
-        slice.end = std::min(slice.end, run.end);  // the anchors after the run are placed
-        slice.seconds = 0;
-        for (std::size_t t = slice.begin; t < slice.end; ++t) slice.seconds += work.files[f].tests[t].seconds;
+        const SliceRange fitted = cutter.fill(begin, target - bins.load(b) - overhead, slack);
+        // At least one test; never into the anchors after the run (they are placed).
+        const SliceRange slice =
+            cutter.range(begin, std::clamp(fitted.end, begin + 1, run.end));
         place(f, slice, b);
         begin = slice.end;
       }

@@ -121,9 +121,13 @@ SliceRange FileCutter::fill(std::size_t begin, double capacity, double slack) co
       }
     }
   }
-  SliceRange range{begin, end, 0};
-  for (std::size_t t = begin; t < end; ++t) range.seconds += (*tests_)[t].seconds;
-  return range;
+  return range(begin, end);
+}
+
+SliceRange FileCutter::range(std::size_t begin, std::size_t end) const {
+  SliceRange out{begin, end, 0};
+  for (std::size_t t = begin; t < end; ++t) out.seconds += (*tests_)[t].seconds;
+  return out;
 }
 
 static double heaviest(const std::vector<SliceRange>& parts) {

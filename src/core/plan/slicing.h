@@ -38,6 +38,9 @@ class FileCutter {
   // (end == begin) when not even the test at `begin` fits.
   SliceRange fill(std::size_t begin, double capacity, double slack) const;
 
+  // Tests [begin, end) as a range with their seconds.
+  SliceRange range(std::size_t begin, std::size_t end) const;
+
   // How coarse a cut before test `index` is: 0 between classes (or the file's ends), 1 between
   // tests, 2 between parametrized variants of one test.
   int boundary_level(std::size_t index) const { return levels_[index]; }

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
+#include "core/fs.h"
+
 namespace shardplan {
 namespace {
 
@@ -182,6 +184,9 @@ Result<Timings> parse(std::string_view content, bool padded_in_place, const std:
 Result<Timings> parse_durations(std::string_view content, const std::string& source_name) {
   return parse(content, false, source_name);
 }
+
+static_assert(kReadPadding >= simdjson::SIMDJSON_PADDING,
+              "FileSystem::read must leave the padding simdjson reads past the end");
 
 Result<Timings> parse_durations_in_place(const std::string& content, const std::string& source_name) {
   return parse(content, content.capacity() >= content.size() + simdjson::SIMDJSON_PADDING, source_name);
