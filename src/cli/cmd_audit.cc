@@ -10,6 +10,7 @@
 #include "cli/common.h"
 #include "cli/reports.h"
 #include "core/audit.h"
+#include "cli/plan_scope.h"
 #include "core/glob.h"
 
 namespace shardplan::cli {
@@ -22,7 +23,7 @@ struct AuditCommand {
   UniverseOptions universe;
   std::string plan;
   std::vector<std::string> junit;
-  std::string collected;
+  std::vector<std::string> collected;
 };
 
 std::string with_shard(std::string pattern, int shard) {
@@ -76,23 +77,6 @@ Result<bool> collect(const FileSystem& fs, const std::string& pattern, const Pla
   return true;
 }
 
-Result<std::vector<std::string>> load_collected(const FileSystem& fs, const std::string& path) {
-  auto content = fs.read(path);
-  if (!content) return content.error();
-  std::vector<std::string> ids;
-  std::size_t start = 0;
-  while (start < content->size()) {
-    std::size_t end = content->find('\n', start);
-    if (end == std::string::npos) end = content->size();
-    std::string line = content->substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find("::") != std::string::npos) ids.push_back(std::move(line));
-    start = end + 1;
-  }
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
 void print_list(const char* title, const std::vector<std::string>& items) {
   if (items.empty()) return;
   fmt::print("{} ({}):\n", title, items.size());
@@ -111,6 +95,7 @@ void print_audit(const AuditReport& report) {
   print_list("planned but did not run", report.not_run);
   print_list("ran more than once", report.ran_twice);
   print_list("ran in the wrong shard", report.wrong_shard);
+  print_list("ran outside the plan's scope", report.out_of_scope);
   if (report.unresolved > 0) {
     fmt::print("testcases naming no known test file ({}): see the warnings above\n", report.unresolved);
   }
@@ -120,9 +105,13 @@ int run_audit(const AuditCommand& options) {
   const RealFileSystem fs;
   auto plan = load_plan(fs, options.plan);
   if (!plan) return fail(plan.error());
-  auto universe = load_universe(fs, options.universe, nullptr);
-  if (!universe) return fail(universe.error());
-  const ModuleIndex index(*universe);
+  auto inputs = load_inputs(fs, universe_of_plan(options.universe, *plan), TimingOptions{});
+  if (!inputs) return fail(inputs.error());
+  const std::vector<std::string>& universe = inputs->universe;
+  std::vector<std::string> known = universe;  // what a testcase's dotted classname may name
+  known.insert(known.end(), inputs->doctest_modules.begin(), inputs->doctest_modules.end());
+  std::sort(known.begin(), known.end());
+  const ModuleIndex index(known);
   std::vector<JunitReport> reports;
   std::vector<int> shards;
   for (const std::string& pattern : options.junit) {
@@ -132,11 +121,11 @@ int run_audit(const AuditCommand& options) {
   for (std::size_t i = 0; i < reports.size(); ++i) by_shard[static_cast<std::size_t>(shards[i] - 1)].push_back(&reports[i]);
   std::optional<std::vector<std::string>> collected;
   if (!options.collected.empty()) {
-    auto ids = load_collected(fs, options.collected);
+    auto ids = load_collected(fs, options.collected, index);
     if (!ids) return fail(ids.error());
     collected = std::move(*ids);
   }
-  const AuditReport report = audit_run(*plan, by_shard, AuditScope{&*universe, collected ? &*collected : nullptr});
+  const AuditReport report = audit_run(*plan, by_shard, AuditScope{&known, collected ? &*collected : nullptr});
   print_audit(report);
   if (!report.ok()) return fail(error_in(options.plan, "audit failed: the run did not execute this plan exactly once (lists above)"));
   note(fmt::format("audit ok: {} reports; every planned test ran exactly once, in its shard", reports.size()));
@@ -154,14 +143,15 @@ Runner setup_audit(CLI::App& command) {
                      "carry <property name=\"shardplan_shard\" value=\"I\"/>. Repeatable")
       ->required();
   command.add_option("--collected", options->collected,
-                     "Node ids that exist now, one per line (pytest --collect-only -q): planned "
-                     "slice tests missing from it were deleted and are not required");
+                     "Node ids that exist now: the output of 'pytest --collect-only -q', or JUnit "
+                     "reports of a full run (repeatable); planned slice tests missing from it were "
+                     "deleted and are not required");
   add_universe_options(command, options->universe);
   command.footer(
       "Fails when a planned test did not run (sliced files: every listed test that still exists; "
       "whole files: at least one testcase), a test ran more than once, a test ran outside its "
       "shard (unplanned tests belong to their file's shard or owner slice; unknown files to shard "
-      "fnv1a64(path) mod N + 1), or a shard left no report.\nExit codes: 0 ok; 1 the audit failed "
+      "fnv1a64(path) mod N + 1), a test outside the plan's scope ran, or a shard left no report.\nExit codes: 0 ok; 1 the audit failed "
       "or invalid input; 2 usage error.");
   return [options] { return run_audit(*options); };
 }

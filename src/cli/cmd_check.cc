@@ -3,7 +3,9 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/plan_scope.h"
 #include "core/check.h"
+#include "core/scope.h"
 
 namespace shardplan::cli {
 namespace {
@@ -28,9 +30,16 @@ int run_check(const CheckCommand& options) {
   const RealFileSystem fs;
   auto plan = load_plan(fs, options.plan);
   if (!plan) return fail(plan.error());
-  auto inputs = load_inputs(fs, options.universe, options.timing);
+  auto inputs = load_inputs(fs, universe_of_plan(options.universe, *plan), options.timing);
   if (!inputs) return fail(inputs.error());
-  const CheckReport report = check_plan(*plan, inputs->universe);
+  fmt::print("scope: {}\n", ScopeRule(*plan).describe());
+  const CheckReport report = check_plan(*plan, inputs->universe, inputs->doctest_modules);
+  for (const ExposedShard& shard : report.exposed) {
+    warn(fmt::format("shard {} runs only {} listed test(s) of {}: if they were renamed or deleted since "
+                     "the timings were recorded, it collects nothing and pytest exits 5; plan with "
+                     "--collected FILE (the output of 'pytest --collect-only -q') to plan only tests "
+                     "that exist", shard.shard, shard.listed_tests, fmt::join(shard.files, ", ")));
+  }
   for (const NewFile& file : report.new_files) {
     const std::string text = fmt::format("{} is not in the plan (added after planning?): the "
                                          "plugin runs it in shard {}", file.path, file.shard);
@@ -42,7 +51,7 @@ int run_check(const CheckCommand& options) {
                report.errors.size() + (options.strict ? report.new_files.size() : 0), options.plan);
     return kExitInvalid;
   }
-  print_balance(*plan, inputs->universe.size() - report.new_files.size());
+  print_balance(*plan, planned_files(*plan).size());
   return kExitOk;
 }
 

@@ -1,6 +1,7 @@
 // shardplan plan: reads the universe and timings, plans N shards (or the smallest N that meets
 // --target with --shards auto), writes the plan JSON atomically (or to stdout) and a human
 // summary to stderr; --format github-matrix prints the job matrix on stdout instead.
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -8,6 +9,8 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/cost_options.h"
+#include "cli/plan_scope.h"
+#include "core/check.h"
 #include "core/ci_env.h"
 #include "core/emit/plan_json.h"
 #include "core/plan/recommend.h"
@@ -27,7 +30,57 @@ struct PlanCommand {
   int max_shards = 64;
   PlanFormat format = PlanFormat::plan;
   std::string output;
+  std::vector<std::string> collected;
 };
+
+// Doctest modules are planned when the timings know them; the others run in their hash shard.
+void add_timed_doctest_modules(Inputs& inputs) {
+  if (!inputs.timings || inputs.doctest_modules.empty()) return;
+  const std::vector<std::string> timed = files_in_timings(*inputs.timings);
+  std::vector<std::string> both;
+  std::set_intersection(timed.begin(), timed.end(), inputs.doctest_modules.begin(), inputs.doctest_modules.end(),
+                        std::back_inserter(both));
+  if (both.empty()) return;
+  both.insert(both.end(), inputs.universe.begin(), inputs.universe.end());
+  std::sort(both.begin(), both.end());
+  both.erase(std::unique(both.begin(), both.end()), both.end());
+  inputs.universe = std::move(both);
+}
+
+// --collected: timings of tests that no longer exist would count as work and could leave a
+// slice (and a shard) whose every test is gone.
+Result<bool> keep_collected_only(const FileSystem& fs, const std::vector<std::string>& sources, Inputs& inputs) {
+  if (sources.empty() || !inputs.timings) return true;
+  std::vector<std::string> known = inputs.universe;
+  known.insert(known.end(), inputs.doctest_modules.begin(), inputs.doctest_modules.end());
+  std::sort(known.begin(), known.end());
+  auto ids = load_collected(fs, sources, ModuleIndex(known));
+  if (!ids) return ids.error();
+  if (ids->empty()) {
+    return error_in(sources.front(), "--collected names no node ids: give the output of "
+                                     "'pytest --collect-only -q' or JUnit reports of a full run");
+  }
+  std::vector<TestTiming>& tests = inputs.timings->tests;
+  const std::size_t before = tests.size();
+  std::erase_if(tests, [&](const TestTiming& test) {
+    return !std::binary_search(ids->begin(), ids->end(), test.id);
+  });
+  if (tests.size() != before) {
+    note(fmt::format("--collected: {} timing entries name tests that were not collected; ignored",
+                     before - tests.size()));
+  }
+  return true;
+}
+
+void warn_exposed(const Plan& plan, bool verified) {
+  if (verified) return;
+  for (const ExposedShard& shard : exposed_shards(plan)) {
+    warn(fmt::format("shard {} runs only {} listed test(s) of {}, no whole file: if those tests were "
+                     "renamed or deleted since the timings were recorded it collects nothing; plan "
+                     "with --collected FILE (the output of 'pytest --collect-only -q')",
+                     shard.shard, shard.listed_tests, fmt::join(shard.files, ", ")));
+  }
+}
 
 void print_summary(const Plan& plan, const std::string& source) {
   const PlanStats& stats = plan.stats;
@@ -88,9 +141,13 @@ int run_plan(PlanCommand& options) {
   }
   auto inputs = load_inputs(fs, options.universe, options.timing);
   if (!inputs) return fail(inputs.error());
+  if (auto kept = keep_collected_only(fs, options.collected, *inputs); !kept) return fail(kept.error());
+  add_timed_doctest_modules(*inputs);
+  const PlanScope scope = inputs->scope;
   const Workload work = take_workload(*inputs);
   auto plan_opts = plan_options(fs, options.cost, 1);
   if (!plan_opts) return fail(plan_opts.error(), kExitUsage);
+  plan_opts->scope = scope;
   auto shards = shard_count(options, work, *plan_opts);
   if (!shards) return fail(shards.error(), kExitUsage);
   plan_opts->shards = *shards;
@@ -102,6 +159,7 @@ int run_plan(PlanCommand& options) {
   if (options.format == PlanFormat::github_matrix) fmt::print("{}", github_matrix(plan->shard_count));
   print_summary(*plan, options.timing.durations.empty() ? std::string("--junit reports")
                                                         : options.timing.durations);
+  warn_exposed(*plan, !options.collected.empty());
   return kExitOk;
 }
 
@@ -127,6 +185,10 @@ Runner setup_plan(CLI::App& command) {
                      "gets {\"include\":[{\"shard\":1},...]} for fromJSON)")
       ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
   command.add_option("-o,--output", options->output, "Write the plan here (default: stdout)");
+  command.add_option("--collected", options->collected,
+                     "Node ids that exist now: the output of 'pytest --collect-only -q' or JUnit "
+                     "reports of a full run (repeatable). Timings of other tests are ignored, so no "
+                     "slice is made of tests that are gone");
   command.footer(
       "Cost model: a shard's predicted seconds = --shard-overhead + for each file or slice it "
       "collects, the file overhead + its tests' durations.\nUntimed files are estimated: the "

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/scope.h"
+
 namespace shardplan {
 namespace {
 
@@ -68,9 +70,23 @@ bool exists(const std::vector<std::string>* sorted, std::string_view item) {
   return !sorted || std::binary_search(sorted->begin(), sorted->end(), item, std::less<>());
 }
 
-void check_places(const Ownership& ownership, const std::map<std::string_view, std::vector<Ran>>& ran,
-                  AuditReport& report) {
+// A test whose file the plan does not know must lie inside the plan's scope: a new test file
+// there runs in its hash shard; anything outside it should not have run at all.
+bool outside_scope(const Ownership& ownership, const ScopeRule& scope, std::string_view id) {
+  const std::string_view file = file_of(id);
+  return ownership.files.find(file) == ownership.files.end() && !scope.contains(file);
+}
+
+void check_places(const Ownership& ownership, const ScopeRule& scope,
+                  const std::map<std::string_view, std::vector<Ran>>& ran, AuditReport& report) {
   for (const auto& [id, places] : ran) {
+    if (outside_scope(ownership, scope, id)) {
+      for (const Ran& one : places) {
+        report.out_of_scope.push_back(fmt::format("{} ran in {}: outside the plan's scope ({})", id, place(one),
+                                                  scope.describe()));
+      }
+      continue;
+    }
     std::set<int> shards;
     bool twice = false;
     for (const Ran& one : places) {
@@ -139,7 +155,8 @@ AuditReport audit_run(const Plan& plan, const std::vector<std::vector<const Juni
     }
     report.shards.push_back(measure);
   }
-  check_places(ownership, ran, report);
+  const ScopeRule rule(plan);
+  check_places(ownership, rule, ran, report);
   check_coverage(plan, scope, files_ran, ran, report);
   return report;
 }

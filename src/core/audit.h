@@ -36,11 +36,12 @@ struct AuditReport {
   std::vector<std::string> not_run;     // "tests/a.py::t (shard 2, slice 1/2)", "tests/b.py (shard 1)"
   std::vector<std::string> ran_twice;   // "tests/a.py::t: shard 1 (r1.xml:3:5), shard 2 (r2.xml:4:5)"
   std::vector<std::string> wrong_shard; // "tests/a.py::t ran in shard 2 (r2.xml:4:5); its shard is 1"
+  std::vector<std::string> out_of_scope;  // "tests/x.py::t ran in shard 2 (r2.xml:4:5): ... scope ..."
   std::size_t unresolved = 0;           // testcases that name no known test file: not auditable
   std::vector<ShardMeasure> shards;
   bool ok() const {
     return missing_reports.empty() && not_run.empty() && ran_twice.empty() && wrong_shard.empty() &&
-           unresolved == 0;
+           out_of_scope.empty() && unresolved == 0;
   }
 };
 

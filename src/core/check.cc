@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/scope.h"
+
 namespace shardplan {
 namespace {
 
@@ -57,6 +59,22 @@ void check_slices_of(const std::string& file, const SliceSeen& seen, std::vector
 
 }  // namespace
 
+std::vector<ExposedShard> exposed_shards(const Plan& plan) {
+  std::vector<ExposedShard> out;
+  for (const Shard& shard : plan.shards) {
+    const bool durable = !shard.files.empty() ||
+                         std::any_of(shard.slices.begin(), shard.slices.end(), [](const Slice& s) { return s.owner; });
+    if (durable || shard.slices.empty()) continue;
+    ExposedShard exposed{shard.index, 0, {}};
+    for (const Slice& slice : shard.slices) {
+      exposed.listed_tests += slice.tests.size();
+      exposed.files.push_back(slice.file);
+    }
+    out.push_back(std::move(exposed));
+  }
+  return out;
+}
+
 std::vector<std::string> check_structure(const Plan& plan) {
   std::vector<std::string> errors;
   check_shard_list(plan, errors);
@@ -80,22 +98,31 @@ std::vector<std::string> check_structure(const Plan& plan) {
   return errors;
 }
 
-CheckReport check_plan(const Plan& plan, const std::vector<std::string>& universe) {
+CheckReport check_plan(const Plan& plan, const std::vector<std::string>& universe,
+                       const std::vector<std::string>& doctest_modules) {
   CheckReport report;
   report.errors = check_structure(plan);
+  report.exposed = exposed_shards(plan);
+  const ScopeRule scope(plan);
   const std::vector<std::string> planned = planned_files(plan);
+  std::vector<std::string> current;  // what the plan's universe digest covers today
   for (const std::string& file : planned) {
-    if (!std::binary_search(universe.begin(), universe.end(), file)) {
+    const bool test_file = std::binary_search(universe.begin(), universe.end(), file);
+    if (!test_file && !std::binary_search(doctest_modules.begin(), doctest_modules.end(), file)) {
       report.gone.push_back(file);
       report.errors.push_back(fmt::format("{} is planned but is not a test file any more", file));
+    } else if (!test_file) {
+      current.push_back(file);
     }
   }
   for (const std::string& file : universe) {
-    if (!std::binary_search(planned.begin(), planned.end(), file)) {
+    if (!std::binary_search(planned.begin(), planned.end(), file) && scope.contains(file)) {
       report.new_files.push_back({file, shard_for_unknown_file(file, plan.shard_count)});
     }
   }
-  report.universe_changed = universe_digest(universe) != plan.universe_digest;
+  current.insert(current.end(), universe.begin(), universe.end());
+  std::sort(current.begin(), current.end());
+  report.universe_changed = universe_digest(current) != plan.universe_digest;
   return report;
 }
 

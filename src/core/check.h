@@ -15,19 +15,33 @@ struct NewFile {
   int shard = 1;  // where the plugin runs it: shard_for_unknown_file
 };
 
+// A shard that holds no whole file and no owner slice: it runs only the tests its slices list.
+// If all of them were renamed or deleted since the timings were recorded, it collects nothing
+// and pytest exits 5. `plan --collected` rules that out; `check` warns about such shards.
+struct ExposedShard {
+  int shard = 1;
+  std::size_t listed_tests = 0;
+  std::vector<std::string> files;  // the sliced files whose listed tests it depends on
+};
+std::vector<ExposedShard> exposed_shards(const Plan& plan);
+
 struct CheckReport {
   std::vector<std::string> errors;    // each a complete sentence naming what and where
   std::vector<NewFile> new_files;     // in the universe, not in the plan
   std::vector<std::string> gone;      // planned, no longer in the universe (also in errors)
   bool universe_changed = false;      // digest differs from the plan's
+  std::vector<ExposedShard> exposed;  // warnings: shards that depend only on listed tests
   bool ok(bool strict) const { return errors.empty() && (!strict || new_files.empty()); }
 };
 
 // Structural checks only (shard count and order, empty shards, duplicates, slice sets).
 std::vector<std::string> check_structure(const Plan& plan);
 
-// Structural checks plus coverage of `universe` (sorted, unique).
-CheckReport check_plan(const Plan& plan, const std::vector<std::string>& universe);
+// Structural checks plus coverage of `universe` (test files, sorted, unique); planned files
+// that only --doctest-modules collects are still there when in `doctest_modules` (sorted).
+// New files count only inside the plan's scope (core/scope.h).
+CheckReport check_plan(const Plan& plan, const std::vector<std::string>& universe,
+                       const std::vector<std::string>& doctest_modules = {});
 
 struct Balance {
   double max = 0, mean = 0, min = 0;

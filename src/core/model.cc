@@ -12,6 +12,20 @@ std::string_view file_of(std::string_view test_id) {
   return sep == std::string_view::npos ? test_id : test_id.substr(0, sep);
 }
 
+std::string_view without_xdist_group(std::string_view test_id) {
+  const auto names = test_id.find("::");
+  if (names == std::string_view::npos) return test_id;
+  std::size_t from = test_id.rfind("::") + 2;
+  if (const auto open = test_id.find('[', names); open != std::string_view::npos) {
+    const auto close = test_id.rfind(']');
+    if (close == std::string_view::npos || close < open) return test_id;  // unbalanced: keep
+    from = close + 1;
+  }
+  const auto at = test_id.find('@', from);
+  if (at == std::string_view::npos || at + 1 == test_id.size()) return test_id;
+  return test_id.substr(0, at);
+}
+
 std::vector<std::string> planned_files(const Plan& plan) {
   std::vector<std::string> files;
   for (const Shard& shard : plan.shards) {

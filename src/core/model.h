@@ -16,6 +16,14 @@ inline constexpr int kPlanFormatVersion = 1;
 // first "::" (a bare path names a whole file).
 std::string_view file_of(std::string_view test_id);
 
+// The node id without pytest-xdist's group suffix: under `--dist loadgroup` xdist appends
+// "@<group>" to the ids of xdist_group-marked tests ("t.py::test_a[png]@browser"), and
+// durations files and JUnit reports recorded that way carry it. The suffix is an '@' after the
+// test's name and after its closing ']' when it has parameters, so "t.py::test_mail[a@b.c]"
+// has none. Every reader of ids applies this: one normal form for durations, JUnit, plans,
+// audit and merge (the plugin does the same in Python).
+std::string_view without_xdist_group(std::string_view test_id);
+
 struct TestTiming {
   std::string id;
   double seconds = 0;
@@ -66,6 +74,21 @@ struct PlanStats {
   bool operator==(const PlanStats&) const = default;
 };
 
+// What a plan was made for, so that every job runs that and nothing else (docs/plan-format.md,
+// "scope"). Paths are root-relative POSIX strings, cleaned ("./" and trailing '/' removed),
+// sorted and unique. A collected file is in scope when it lies under the plan's root, at or
+// under one of `paths` (when any) and one of `include` (when any), and matches no `exclude`;
+// with source "files-from" only the plan's own files are in scope. See core/scope.h.
+struct PlanScope {
+  std::string source = "walk";        // "walk", "files-from" or "files-from-timings"
+  std::vector<std::string> paths;     // positional paths given to pytest when planning
+  std::vector<std::string> include;   // --include
+  std::vector<std::string> exclude;   // --exclude (paths or globs)
+  std::string config;                 // pytest config file, relative to the root ("" when none)
+  std::string root_from_config = ".";  // the root, relative to the config file's directory
+  bool operator==(const PlanScope&) const = default;
+};
+
 struct Plan {
   int version = kPlanFormatVersion;
   int shard_count = 0;
@@ -78,6 +101,7 @@ struct Plan {
   std::string universe_digest;
   std::string inputs_digest;
   PlanStats stats;
+  PlanScope scope;
   std::vector<Shard> shards;
   bool operator==(const Plan&) const = default;
 };

@@ -36,6 +36,10 @@ std::string oracle(const Plan& plan) {
                   {"stats", Json{{"timed_files", st.timed_files}, {"estimated_files", st.estimated_files},
                                  {"stale_entries", st.stale_entries}, {"skipped_invalid", st.skipped_invalid},
                                  {"known_tests", st.known_tests}}},
+                  {"scope", Json{{"source", plan.scope.source}, {"config", plan.scope.config},
+                                 {"root_from_config", plan.scope.root_from_config},
+                                 {"paths", plan.scope.paths}, {"include", plan.scope.include},
+                                 {"exclude", plan.scope.exclude}}},
                   {"shards", shards}};
   return root.dump(1) + "\n";
 }
@@ -51,6 +55,7 @@ Plan awkward_plan() {
   plan.universe_digest = "fnv1a64:0123456789abcdef";
   plan.inputs_digest = "wfnv64:fedcba9876543210";
   plan.stats = {7, 3, 4, 1, 2, 123456789};
+  plan.scope = {"files-from-timings", {"src dir"}, {"tests/ü"}, {"tests/*_slow.py", "x\"y"}, "../pyproject.toml", "pkg"};
   Shard first{1, {"a b/test_ü.py", "q\"uote\\back.py", "ctl\x01\x1f\t\n\r\b\f.py"}, {}, 1e21};
   Shard second{2, {}, {}, 0.0};
   second.slices.push_back({"big.py", 1, 2, true, 2.5,

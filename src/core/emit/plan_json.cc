@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
+#include "core/scope.h"
 #include "core/timings/durations.h"
 
 namespace shardplan {
@@ -121,6 +122,17 @@ void write_stats(Writer& out, const PlanStats& stats) {
   out.close('}');
 }
 
+void write_scope(Writer& out, const PlanScope& scope) {
+  out.open('{');
+  out.key("source").string(scope.source);
+  out.key("config").string(scope.config);
+  out.key("root_from_config").string(scope.root_from_config);
+  out.key("paths").strings(scope.paths);
+  out.key("include").strings(scope.include);
+  out.key("exclude").strings(scope.exclude);
+  out.close('}');
+}
+
 // ---- reading ----
 
 constexpr std::string_view kRegenerate = "; regenerate it with 'shardplan plan'";
@@ -223,6 +235,20 @@ Shard read_shard(Reader& in, dom::element value, const std::string& where) {
   return shard;
 }
 
+void read_scope(Reader& in, dom::object root, PlanScope& scope) {
+  const dom::object object = in.object_at(in.field(root, "scope", "plan"), "plan.scope");
+  if (in.error) return;
+  scope.source = in.string(object, "source", "plan.scope");
+  if (!in.error && !is_scope_source(scope.source)) {
+    in.fail("plan.scope.source", fmt::format("'{}' is not one of walk, files-from, files-from-timings", scope.source));
+  }
+  scope.config = in.string(object, "config", "plan.scope");
+  scope.root_from_config = in.string(object, "root_from_config", "plan.scope");
+  scope.paths = in.strings(object, "paths", "plan.scope");
+  scope.include = in.strings(object, "include", "plan.scope");
+  scope.exclude = in.strings(object, "exclude", "plan.scope");
+}
+
 void read_header(Reader& in, dom::object root, Plan& plan) {
   plan.shard_count = in.number<int>(root, "shard_count", "plan");
   plan.lower_bound = in.number<double>(root, "lower_bound_seconds", "plan");
@@ -242,6 +268,7 @@ void read_header(Reader& in, dom::object root, Plan& plan) {
   plan.stats.stale_entries = in.number<std::size_t>(stats, "stale_entries", "plan.stats");
   plan.stats.skipped_invalid = in.number<std::size_t>(stats, "skipped_invalid", "plan.stats");
   plan.stats.known_tests = in.number<std::size_t>(stats, "known_tests", "plan.stats");
+  read_scope(in, root, plan.scope);
 }
 
 Result<dom::element> parse_root(dom::parser& parser, const simdjson::padded_string& padded,
@@ -282,6 +309,7 @@ Result<std::string> plan_to_json(const Plan& plan) {
   out.close('}');
   out.key("inputs_digest").string(plan.inputs_digest);
   write_stats(out.key("stats"), plan.stats);
+  write_scope(out.key("scope"), plan.scope);
   out.key("shards").open('[');
   for (const Shard& shard : plan.shards) write_shard(out.element(), shard);
   out.close(']');

@@ -547,6 +547,12 @@ std::string inputs_digest(const Workload& work, const PlanOptions& options) {
       .add(options.file_overhead)
       .add(options.shard_overhead);
   for (const auto& [path, seconds] : options.file_overheads) hash.add(path).add(seconds);
+  const PlanScope& scope = options.scope;
+  hash.add(scope.source).add("\n").add(scope.config).add("\n").add(scope.root_from_config).add("\n");
+  for (const auto* list : {&scope.paths, &scope.include, &scope.exclude}) {
+    for (const std::string& entry : *list) hash.add(entry).add("\n");
+    hash.add("\x1f");
+  }
   for (const FileWork& file : work.files) {
     hash.add(file.path).add(file.seconds);
     for (const TestTiming& test : file.tests) hash.add(test.id).add(test.seconds);
@@ -571,6 +577,7 @@ Plan assemble_plan(const PlanContext& context, const Layout& layout) {
   plan.shard_overhead = options.shard_overhead;
   plan.estimated = work.estimated;
   plan.stats = work.stats;
+  plan.scope = options.scope;
   plan.lower_bound = options.shard_overhead + lower_bound(work, options, context.overheads);
   std::vector<std::string> universe;
   for (const FileWork& file : work.files) universe.push_back(file.path);
@@ -595,6 +602,7 @@ Plan assemble_plan(const PlanContext& context, const Layout& layout) {
     }
   }
   for (const Shard& shard : plan.shards) plan.makespan = std::max(plan.makespan, shard.predicted_seconds);
+  spread_owners(plan);
   return plan;
 }
 
@@ -642,6 +650,74 @@ Result<Plan> make_plan(const Workload& work, const PlanOptions& options) {
     }
   }
   return assemble_plan(context, *chosen);
+}
+
+namespace {
+
+// Kuhn's augmenting paths: shards that need durable work on one side, sliced files on the
+// other, an edge where the shard holds a slice of the file. Visiting shards and files in index
+// and path order keeps the result deterministic.
+class OwnerMatching {
+ public:
+  explicit OwnerMatching(const Plan& plan) {
+    for (const Shard& shard : plan.shards) {
+      std::vector<std::size_t> held;
+      for (const Slice& slice : shard.slices) held.push_back(file_index(slice.file));
+      files_of_.push_back(std::move(held));
+    }
+    owner_of_.assign(index_.size(), -1);
+  }
+  bool claim(int shard) {
+    std::vector<bool> visited(index_.size(), false);
+    return augment(shard, visited);
+  }
+  // The shard (0-based) that must own file `f`, or -1 when any slice may.
+  int owner(const std::string& file) const { return owner_of_[index_.at(file)]; }
+
+ private:
+  std::size_t file_index(const std::string& file) {
+    return index_.emplace(file, index_.size()).first->second;
+  }
+  bool augment(int shard, std::vector<bool>& visited) {
+    for (const std::size_t f : files_of_[static_cast<std::size_t>(shard)]) {
+      if (visited[f]) continue;
+      visited[f] = true;
+      if (owner_of_[f] < 0 || augment(owner_of_[f], visited)) {
+        owner_of_[f] = shard;
+        return true;
+      }
+    }
+    return false;
+  }
+  std::map<std::string, std::size_t> index_;
+  std::vector<std::vector<std::size_t>> files_of_;
+  std::vector<int> owner_of_;
+};
+
+}  // namespace
+
+std::vector<int> spread_owners(Plan& plan) {
+  OwnerMatching matching(plan);
+  std::vector<int> exposed;
+  for (std::size_t s = 0; s < plan.shards.size(); ++s) {
+    const Shard& shard = plan.shards[s];
+    if (!shard.files.empty() || shard.slices.empty()) continue;
+    if (!matching.claim(static_cast<int>(s))) exposed.push_back(shard.index);
+  }
+  // Files no needy shard claimed keep their owner where it is.
+  std::map<std::string, int> current;
+  for (std::size_t s = 0; s < plan.shards.size(); ++s) {
+    for (const Slice& slice : plan.shards[s].slices) {
+      if (slice.owner) current[slice.file] = static_cast<int>(s);
+    }
+  }
+  for (std::size_t s = 0; s < plan.shards.size(); ++s) {
+    for (Slice& slice : plan.shards[s].slices) {
+      const int wanted = matching.owner(slice.file);
+      slice.owner = static_cast<int>(s) == (wanted >= 0 ? wanted : current[slice.file]);
+    }
+  }
+  return exposed;
 }
 
 double overhead_for(const PlanOptions& options, const std::string& path) {

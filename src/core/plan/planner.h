@@ -28,6 +28,7 @@ struct PlanOptions {
   bool allow_slicing = true;
   double shard_overhead = 0;  // per job: checkout, install, start-up
   std::map<std::string, double> file_overheads;  // per file path, from a calibrated model
+  PlanScope scope;  // recorded in the plan and covered by its inputs digest
 };
 
 // The overhead `options` charges for collecting `path` once.
@@ -36,6 +37,14 @@ double overhead_for(const PlanOptions& options, const std::string& path);
 // Errors: an empty universe; fewer indivisible pieces of work than shards (the message names
 // the most shards this suite supports).
 Result<Plan> make_plan(const Workload& work, const PlanOptions& options);
+
+// Moves owner flags between the slices of each sliced file so that as many shards as possible
+// hold work that cannot vanish: a whole file or an owner slice (an owner slice also runs its
+// file's tests that no slice lists, so it always collects something while its file exists).
+// A shard made only of other slices collects nothing if all its listed tests were renamed or
+// deleted since the timings were recorded. Costs nothing: owners carry no predicted work.
+// Returns the shards that still depend only on listed tests, in index order.
+std::vector<int> spread_owners(Plan& plan);
 
 // The most shards `work` can fill: one per untimed file plus one per timed test (one per file
 // when slicing is off).

@@ -42,7 +42,7 @@ std::optional<double> as_seconds(simdjson::dom::element value) {
 
 void add_entry(Timings& timings, std::string_view id, simdjson::dom::element value) {
   if (const auto seconds = as_seconds(value)) {
-    timings.tests.push_back({std::string(id), *seconds});
+    timings.tests.push_back({std::string(without_xdist_group(id)), *seconds});
   } else {
     ++timings.skipped_invalid;
   }

@@ -1,5 +1,7 @@
 #include "core/timings/junit.h"
 
+#include "core/model.h"
+
 #include <algorithm>
 #include <charconv>
 #include <climits>
@@ -267,6 +269,7 @@ void JunitReader::State::finish_case() {
   }
   auto id = case_id();
   if (!id) return count_unresolved();
+  if (const auto plain = without_xdist_group(*id); plain.size() != id->size()) id->resize(plain.size());
   // pytest writes a test that fails in its call and errors in teardown as two consecutive
   // <testcase>s with the same name: they are one run of one test.
   if (!report.cases.empty() && report.cases.back().id == *id) {
