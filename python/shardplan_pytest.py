@@ -4,9 +4,12 @@ Load it with `-p shardplan_pytest` (python/ on PYTHONPATH); the shardplan binary
 same file. Standard library only, and one self-contained module on purpose.
 
   --shardplan=PLAN.json --shardplan-shard=I
-      Collect only shard I (1-based) of the plan: files of other shards are never imported,
-      sliced files keep only this shard's node ids, and files the plan does not know run in
-      shard fnv1a64(path) % N + 1. See docs/plan-format.md.
+      Collect only shard I (1-based) of the plan: files of other shards and files outside the
+      plan's scope (its --include/--exclude) are never imported, sliced files keep only this
+      shard's node ids, and files inside the scope that the plan does not know run in shard
+      fnv1a64(path) % N + 1. Every collected item gets one shard, whichever collector made it
+      (test modules, doctest modules and text files, other plugins' files). See
+      docs/plan-format.md.
   --shardplan-store-durations=FILE
       Merge the measured seconds of every test (setup + call + teardown) into FILE, a
       pytest-split compatible JSON object {node id: seconds}, written atomically.
@@ -18,6 +21,7 @@ PYTEST_DONT_REWRITE: nothing here asserts, and tests may import this module befo
 
 import fnmatch
 import json
+import posixpath
 import os
 import sys
 import tempfile
@@ -26,6 +30,10 @@ from pathlib import Path
 import pytest
 
 PLAN_VERSION = 1
+# The oldest pytest this plugin supports (ArgsSource, collection_path hooks); tested with 7.2,
+# 8.4 and 9.1.
+MIN_PYTEST = (7, 2)
+SCOPE_SOURCES = ("walk", "files-from", "files-from-timings")
 _FNV64_OFFSET = 0xCBF29CE484222325
 _FNV64_PRIME = 0x100000001B3
 _MASK64 = (1 << 64) - 1
@@ -49,20 +57,95 @@ def hash_shard(path, shard_count):
     return fnv1a64(path) % shard_count + 1
 
 
-def path_matches_patterns(path, patterns):
-    """True when `path` matches one of the python_files globs, as pytest's fnmatch_ex does."""
-    for pattern in patterns:
-        if sys.platform.startswith("win") and os.sep not in pattern and "/" in pattern:
-            pattern = pattern.replace("/", os.sep)
-        if os.sep not in pattern:
-            name = path.name
-        else:
-            name = str(path)
-            if path.is_absolute() and not os.path.isabs(pattern):
-                pattern = "*" + os.sep + pattern
-        if fnmatch.fnmatch(name, pattern):
+def without_xdist_group(nodeid):
+    """The node id without pytest-xdist's "@group" suffix (added under --dist loadgroup). The
+    suffix follows the test's name, and its closing ']' when it has parameters, so
+    "t.py::test_mail[a@b.c]" has none. Same rule as shardplan's C++ readers."""
+    names = nodeid.find("::")
+    if names < 0:
+        return nodeid
+    start = nodeid.rfind("::") + 2
+    opening = nodeid.find("[", names)
+    if opening >= 0:
+        closing = nodeid.rfind("]")
+        if closing < opening:
+            return nodeid
+        start = closing + 1
+    at = nodeid.find("@", start)
+    if at < 0 or at + 1 == len(nodeid):
+        return nodeid
+    return nodeid[:at]
+
+
+def is_at_or_under(path, directory):
+    return directory == "" or path == directory or path.startswith(directory + "/")
+
+
+def _has_glob_magic(text):
+    return any(c in text for c in "*?[")
+
+
+def is_excluded(path, exclude):
+    """--exclude: a path drops itself and everything under it; a glob drops what it matches and
+    everything under directories it matches (fnmatch, '*' spans '/'). As src/core/scope.cc."""
+    for pattern in exclude:
+        if pattern and is_at_or_under(path, pattern):
             return True
+        if not _has_glob_magic(pattern):
+            continue
+        prefix = path
+        while prefix:
+            if fnmatch.fnmatchcase(prefix, pattern):
+                return True
+            prefix = prefix.rpartition("/")[0]
     return False
+
+
+class Scope:
+    """The plan's scope (docs/plan-format.md, "scope"): which root-relative paths a job may run
+    at all. The same rule as ScopeRule in src/core/scope.cc."""
+
+    def __init__(self, data, planned_files):
+        self.source = data["source"]
+        self.paths = data["paths"]
+        self.include = data["include"]
+        self.exclude = data["exclude"]
+        self.config = data["config"]
+        self.root_from_config = data["root_from_config"]
+        self.planned = frozenset(planned_files) if self.source == "files-from" else None
+        self.planned_dirs = set()
+        for path in planned_files:
+            while "/" in path:
+                path = path.rpartition("/")[0]
+                self.planned_dirs.add(path)
+
+    def contains(self, rel):
+        """Whether the test file `rel` may run in some shard."""
+        if self.planned is not None:
+            return rel in self.planned
+        return ((not self.paths or any(is_at_or_under(rel, p) for p in self.paths))
+                and (not self.include or any(is_at_or_under(rel, p) for p in self.include))
+                and not is_excluded(rel, self.exclude))
+
+    def may_hold(self, rel_dir):
+        """Whether the directory `rel_dir` ("" is the root) may hold files in scope."""
+        if self.planned is not None:
+            return rel_dir == "" or rel_dir in self.planned_dirs
+        for narrowing in (self.paths, self.include):
+            if narrowing and not any(is_at_or_under(rel_dir, p) or is_at_or_under(p, rel_dir)
+                                     for p in narrowing):
+                return False
+        return not is_excluded(rel_dir, self.exclude) if rel_dir else True
+
+    def describe(self):
+        parts = []
+        if self.planned is not None:
+            parts.append("exactly the planned files (--files-from)")
+        for name, values in (("paths", self.paths), ("include", self.include),
+                             ("exclude", self.exclude)):
+            if values:
+                parts.append("%s %s" % (name, ", ".join(values)))
+        return "; ".join(parts) or "the whole root"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,7 +166,8 @@ class Slice:
 class ShardView:
     """The parts of a plan that shard `shard` needs."""
 
-    def __init__(self, shard, shard_count, inputs_digest):
+    def __init__(self, shard, shard_count, inputs_digest, scope=None):
+        self.scope = scope
         self.shard = shard
         self.shard_count = shard_count
         self.inputs_digest = inputs_digest
@@ -103,6 +187,9 @@ class ShardView:
 
     def is_planned(self, rel_path):
         return rel_path in self.files or rel_path in self.slices or rel_path in self.elsewhere
+
+    def planned_files(self):
+        return sorted(self.files | set(self.slices) | self.elsewhere)
 
 
 def _require(condition, message):
@@ -128,6 +215,19 @@ def _read_slice(entry, where):
     return Slice(entry["file"], frozenset(tests), entry["owner"])
 
 
+def _read_scope(data):
+    scope = data.get("scope")
+    _require(isinstance(scope, dict),
+             "'scope' is missing: the plan was written by an older shardplan; regenerate it")
+    _require(scope.get("source") in SCOPE_SOURCES,
+             "scope.source must be one of %s" % ", ".join(SCOPE_SOURCES))
+    for key in ("config", "root_from_config"):
+        _require(isinstance(scope.get(key), str), "scope.%s must be a string" % key)
+    for key in ("paths", "include", "exclude"):
+        _string_list(scope.get(key), "scope." + key)
+    return scope
+
+
 def parse_plan(data, shard):
     """Checks a decoded plan and returns the ShardView of `shard` (1-based)."""
     _require(isinstance(data, dict), "the plan must be a JSON object")
@@ -145,6 +245,7 @@ def parse_plan(data, shard):
              "--shardplan-shard=%d is outside 1..%d" % (shard, count))
     digest = data.get("inputs_digest")
     _require(isinstance(digest, str), "'inputs_digest' must be a string")
+    scope = _read_scope(data)
 
     view = ShardView(shard, count, digest)
     owners = {}
@@ -170,6 +271,7 @@ def parse_plan(data, shard):
         _require(count_of_owners == 1, "sliced file %s has %d owner slices, expected exactly 1"
                  % (file, count_of_owners))
     view.elsewhere.difference_update(view.files, view.slices)
+    view.scope = Scope(scope, view.planned_files())
     return view
 
 
@@ -202,11 +304,16 @@ def _junit_report(config):
 class ShardPlugin:
     """Registered only when --shardplan is given."""
 
-    def __init__(self, config, view):
+    def __init__(self, config, view, root):
         self.config = config
         self.view = view
-        self.gone = 0
+        self.root = root  # the plan's root: plan paths are relative to it
+        self.gone = {}  # sliced file of this shard -> listed ids that were not collected
         self.unplanned = set()  # files collected here that the plan does not know
+        self.out_of_scope = set()  # paths left out because the plan's scope excludes them
+        self.known_seen = False  # whether any collected path was one the plan knows
+        self.collected = None  # normalized plan ids of the items this shard kept
+        self.kept = None
 
     def pytest_sessionstart(self, session):
         """Tag the JUnit report (if any) so `shardplan audit` knows which shard and plan wrote it."""
@@ -214,31 +321,51 @@ class ShardPlugin:
         if xml is not None:
             xml.add_global_property("shardplan_shard", str(self.view.shard))
             xml.add_global_property("shardplan_plan", self.view.inputs_digest)
+            xml.add_global_property("shardplan_rootdir", _relative_posix(self.config.rootpath, self.root))
 
     def relative(self, path):
-        """Root-relative POSIX path, or None when `path` is outside the rootdir."""
+        """Plan-root-relative POSIX path, or None when `path` is outside the plan's root."""
         try:
-            return Path(path).relative_to(self.config.rootpath).as_posix()
+            return Path(path).relative_to(self.root).as_posix()
         except ValueError:
             return None
 
-    def is_test_module(self, path):
-        return (path.suffix == ".py" and path.name != "conftest.py"
-                and path_matches_patterns(path, self.config.getini("python_files")))
-
     def judge(self, path):
-        """The verdict on `path`, or None when it is not a test module under the rootdir."""
-        if not self.is_test_module(path):
-            return None
+        """What this shard does with a collected file: WHOLE, SLICED or OTHER; None when it is
+        outside the plan's scope."""
         rel = self.relative(path)
-        if rel is None:
+        if rel is None or rel == "." or not self.view.scope.contains(rel):
             return None
+        if self.view.is_planned(rel):
+            self.known_seen = True
         return self.view.verdict(rel)
 
     def pytest_ignore_collect(self, collection_path, config):
-        if collection_path.is_dir():
-            return None
-        return True if self.judge(collection_path) == OTHER else None
+        path = Path(collection_path)
+        rel = self.relative(path)
+        if path.is_dir():
+            if rel is None:  # outside the plan's root: ancestors of the root stay walkable
+                return None if _is_ancestor(path, self.root) else self.leave_out(path)
+            return None if self.view.scope.may_hold("" if rel == "." else rel) else self.leave_out(path)
+        if path.name in ("__init__.py", "conftest.py"):
+            return None  # packages and conftests are judged by their items, never skipped
+        verdict = self.judge(path)
+        if verdict is None:
+            return self.leave_out(path)
+        return True if verdict == OTHER else None
+
+    def leave_out(self, path):
+        self.out_of_scope.add(str(path))
+        return True
+
+    def plan_id(self, item):
+        """The item's id as the plan writes it: relative to the plan's root, no xdist suffix."""
+        nodeid = without_xdist_group(item.nodeid)
+        rel = self.relative(item.path)
+        if rel is None:
+            return nodeid
+        _, sep, rest = nodeid.partition("::")
+        return rel + sep + rest
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, session, config, items):
@@ -246,28 +373,66 @@ class ShardPlugin:
         for item in items:
             rel = self.relative(item.path)
             verdict = self.judge(item.path)
-            if verdict == OTHER:
-                dropped.append(item)  # named on the command line, where pytest never ignores
-            elif verdict == SLICED and not self.in_my_slice(rel, item.nodeid):
+            plan_id = self.plan_id(item)
+            if verdict is None:
+                self.out_of_scope.add(str(item.path))
+                dropped.append(item)
+            elif verdict == OTHER:
+                dropped.append(item)  # named on the command line, or a package/conftest module
+            elif verdict == SLICED and not self.in_my_slice(rel, plan_id):
                 dropped.append(item)
             else:
-                kept.append(item)
+                kept.append(plan_id)
                 if verdict == WHOLE and not self.view.is_planned(rel):
                     self.unplanned.add(rel)
-            seen.add(item.nodeid)
-            seen_files.add(rel)
-        self.gone = self.count_gone(seen, seen_files)
+            if verdict is not None:
+                seen.add(plan_id)
+                seen_files.add(rel)
+        self.check_known(seen_files)
+        self.gone = self.find_gone(seen, seen_files)
+        self.kept = kept
         if dropped:
             config.hook.pytest_deselected(items=dropped)
-            items[:] = kept
+            drop = set(map(id, dropped))
+            items[:] = [item for item in items if id(item) not in drop]
 
-    def count_gone(self, seen, seen_files):
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node, ids):
+        """Under xdist the controller collects nothing itself: it learns the kept ids here."""
+        if self.kept is not None:
+            return
+        self.kept, seen_files = [], set()
+        for nodeid in ids:
+            file_part, sep, rest = without_xdist_group(nodeid).partition("::")
+            rel = self.relative(Path(self.config.rootpath) / file_part)
+            if rel is not None:
+                self.kept.append(rel + sep + rest)
+                seen_files.add(rel)
+        # The workers dropped other slices' items already: a sliced file with no kept item was
+        # still collected unless the command line named other paths.
+        if getattr(self.config, "args_source", None) != pytest.Config.ArgsSource.ARGS:
+            seen_files.update(self.view.slices)
+        self.gone = self.find_gone(set(self.kept), seen_files)
+
+    def check_known(self, seen_files):
+        """A plan that knows none of the files this run looked at was made for another root."""
+        if self.known_seen or not seen_files or not self.view.planned_files():
+            return
+        raise pytest.UsageError(
+            "shardplan: none of the %d files pytest collected here is in the plan (e.g. %s), so "
+            "every one would be hash-sharded: the plan was made for another root or scope. The "
+            "plan's root resolved to %s; plan from the directory pytest runs in, or pass the "
+            "same paths" % (len(seen_files), sorted(seen_files)[0], self.root))
+
+    def find_gone(self, seen, seen_files):
         """Listed tests of this shard's slices that were not collected. A sliced file that
         exists but was not collected at all (paths given on the command line) is not judged."""
-        gone = 0
+        gone = {}
         for rel, piece in self.view.slices.items():
-            if rel in seen_files or not (self.config.rootpath / rel).exists():
-                gone += sum(1 for nodeid in piece.tests if nodeid not in seen)
+            if rel in seen_files or not (self.root / rel).exists():
+                missing = sorted(nodeid for nodeid in piece.tests if nodeid not in seen)
+                if missing:
+                    gone[rel] = missing
         return gone
 
     def in_my_slice(self, rel, nodeid):
@@ -281,16 +446,89 @@ class ShardPlugin:
         line = "shardplan: shard %d/%d, plan %s, %d files, %d slices" % (
             view.shard, view.shard_count, view.inputs_digest, len(view.files), len(view.slices))
         if with_results:
-            line += ", %d listed tests not found" % self.gone
+            line += ", %d listed tests not found" % sum(len(ids) for ids in self.gone.values())
             if self.unplanned:
                 line += ", %d unplanned files" % len(self.unplanned)
+            if self.out_of_scope:
+                line += ", %d paths out of scope left out" % len(self.out_of_scope)
         return line
+
+    def empty_explanation(self):
+        """Why a shard that pytest left empty has nothing, and what to do about it."""
+        if self.kept is None or self.kept or hasattr(self.config, "workerinput"):
+            return []
+        lines = ["shardplan: shard %d collected no tests." % self.view.shard]
+        for rel, missing in sorted(self.gone.items()):
+            lines.append("shardplan:   %s: the plan lists %d test(s) here that pytest did not "
+                         "collect (renamed or deleted since the timings were recorded), e.g. %s"
+                         % (rel, len(missing), missing[0]))
+        if self.gone:
+            lines.append("shardplan:   refresh the timings (pytest --shardplan-store-durations="
+                         ".test_durations, or `shardplan merge`) and re-plan with `shardplan plan "
+                         "--collected FILE`, FILE being the output of `pytest --collect-only -q`")
+        else:
+            lines.append("shardplan:   its files were not collected here (paths given on the "
+                         "command line, or an ignore in the pytest configuration); `shardplan "
+                         "check --plan PLAN` compares the plan with the test files")
+        return lines
 
     def pytest_report_header(self, config):
         return self.summary_line(with_results=False)
 
     def pytest_terminal_summary(self, terminalreporter):
         terminalreporter.write_line(self.summary_line(with_results=True))
+        for line in self.empty_explanation():
+            terminalreporter.write_line(line)
+
+
+def _relative_posix(path, base):
+    """`path` relative to `base` as a POSIX string, with '..' where it lies above it."""
+    return Path(os.path.relpath(str(path), str(base))).as_posix()
+
+
+def _is_ancestor(path, of):
+    try:
+        Path(of).relative_to(path)
+        return True
+    except ValueError:
+        return False
+
+
+def locate_root(config, view):
+    """The directory the plan's paths are relative to. Candidates, in order: what the plan
+    recorded about its pytest config file, pytest's rootdir, the invocation directory, and their
+    parents; the first that holds the most of the plan's files wins."""
+    planned = view.planned_files()
+    rootpath = Path(config.rootpath)
+    invocation = Path(config.invocation_params.dir)
+    candidates = []
+    inipath = getattr(config, "inipath", None)
+    if inipath is not None and view.scope.config:
+        hinted = posixpath.normpath((Path(inipath).parent / view.scope.root_from_config).as_posix())
+        candidates.append(Path(hinted))
+    for start in (rootpath, invocation):
+        candidates.append(start)
+    for start in (rootpath, invocation):
+        candidates.extend(start.parents)
+    if not planned:
+        return rootpath
+    sample = planned[:: max(1, len(planned) // 200)]
+    best, best_score = None, 0
+    seen = set()
+    for candidate in candidates:
+        if candidate in seen:
+            continue
+        seen.add(candidate)
+        score = sum(1 for rel in sample if (candidate / rel).exists())
+        if score > best_score:
+            best, best_score = candidate, score
+    if best is None:
+        raise PlanError(
+            "none of the plan's %d files (e.g. %s) exists under pytest's rootdir %s, the "
+            "current directory or their parents: run pytest in the checkout the plan was made "
+            "for, or re-plan with --root set to the directory pytest runs in"
+            % (len(planned), planned[0], rootpath))
+    return best
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,7 +546,8 @@ class DurationStore:
 
     def pytest_runtest_logreport(self, report):
         if report.when in ("setup", "call", "teardown"):
-            self.durations[report.nodeid] = (self.durations.get(report.nodeid, 0.0)
+            nodeid = without_xdist_group(report.nodeid)
+            self.durations[nodeid] = (self.durations.get(nodeid, 0.0)
                                              + float(getattr(report, "duration", 0.0) or 0.0))
 
     def pytest_sessionfinish(self, session):
@@ -388,12 +627,50 @@ def _configure_shard(config):
         raise pytest.UsageError("shardplan: --shardplan needs --shardplan-shard=I")
     try:
         view = load_plan(plan_path, shard)
+        root = locate_root(config, view)
     except PlanError as error:
         raise pytest.UsageError("shardplan: %s: %s" % (plan_path, error))
-    config.pluginmanager.register(ShardPlugin(config, view), "shardplan-shard")
+    check_arguments(config, view, root)
+    config.pluginmanager.register(ShardPlugin(config, view, root), "shardplan-shard")
+
+
+def check_arguments(config, view, root):
+    """Paths given to pytest on the command line must lie inside the plan's scope: outside it
+    nothing would run in any shard, which is surely not what was meant."""
+    source = getattr(config, "args_source", None)
+    if source is None or source != pytest.Config.ArgsSource.ARGS:
+        return
+    invocation = Path(config.invocation_params.dir)
+    for arg in config.args:
+        path = Path(os.path.normpath(str(invocation / arg.split("::")[0])))
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            rel = None
+        if rel == ".":
+            continue
+        inside = rel is not None and (view.scope.may_hold(rel) if path.is_dir()
+                                      else view.scope.contains(rel))
+        if not inside:
+            raise pytest.UsageError(
+                "shardplan: %s is outside the plan's scope (%s): no shard runs it. Drop it from "
+                "the command line or re-plan with a scope that holds it"
+                % (arg, view.scope.describe()))
+
+
+def _pytest_version():
+    parts = []
+    for piece in pytest.__version__.split(".")[:2]:
+        digits = "".join(c for c in piece if c.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)
 
 
 def pytest_configure(config):
+    if config.getoption("shardplan", None) and _pytest_version() < MIN_PYTEST:
+        raise pytest.UsageError("shardplan: pytest %s is too old: the plugin needs pytest %d.%d or "
+                                "newer (tested with 7.2, 8.4 and 9.1)"
+                                % ((pytest.__version__,) + MIN_PYTEST))
     if config.getoption("shardplan", None):
         _configure_shard(config)
     durations = config.getoption("shardplan_store_durations", None)

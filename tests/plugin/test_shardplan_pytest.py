@@ -26,6 +26,8 @@ def plan_json(shards, *, shard_count=None, version=1):
         "inputs_digest": DIGEST,
         "stats": {"timed_files": 0, "estimated_files": 0, "stale_entries": 0,
                   "skipped_invalid": 0, "known_tests": 0},
+        "scope": {"source": "walk", "config": "", "root_from_config": ".", "paths": [],
+                  "include": [], "exclude": []},
         "shards": [
             {"index": i, "predicted_seconds": 1.0, "files": sorted(files),
              "slices": [{"file": f, "slice": n, "of": len(slices), "owner": owner,
