@@ -1,5 +1,10 @@
 """Shared helpers for end-to-end tests: the built binary, a scratch copy of the bundled
-example, and collection through real pytest (Debian's /usr/bin/python3)."""
+example, and collection through real pytest (Debian's /usr/bin/python3).
+
+SHARDPLAN_PYTEST=7|8|9 picks the pytest these tests *launch* (tests/conformance/pytest_versions.py
+says where 8 and 9 live). This harness stays Debian's pytest 7.2; the target is prepended to
+PYTHONPATH in this process's environment, which every subprocess (pytest, `shardplan run`, the
+CI recipes) inherits. When the target is missing every test skips with the reason."""
 import os
 import shutil
 import subprocess
@@ -12,6 +17,23 @@ SOURCE = os.environ.get(
     "SHARDPLAN_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "conformance"))
+import pytest_versions  # noqa: E402
+
+PYTEST_TARGET = pytest_versions.target()
+if not PYTEST_TARGET.missing:
+    os.environ.update(PYTEST_TARGET.env())
+
+
+@pytest.fixture(autouse=True)
+def _launched_pytest_available():
+    if PYTEST_TARGET.missing:
+        pytest.skip(PYTEST_TARGET.missing)
+
+
+def pytest_report_header(config):
+    return f"launched pytest: {PYTEST_TARGET.version} (PYTHONPATH={os.environ.get('PYTHONPATH', '')})"
+
 
 def shardplan(*args, cwd=None, check=True, env=None):
     if not BIN:
@@ -23,8 +45,15 @@ def shardplan(*args, cwd=None, check=True, env=None):
 
 
 def collected_ids(output):
-    """Node ids printed by `pytest --collect-only -q` (lines before the summary)."""
-    return [line for line in output.splitlines() if line.startswith("tests/")]
+    """Node ids printed by `pytest --collect-only -q` (pytest 7, 8 and 9 print the same: one id
+    a line, then a blank line and the summary; warnings and errors come after it)."""
+    ids = []
+    for line in output.splitlines():
+        if not line.strip():
+            break
+        if line.startswith("tests/"):
+            ids.append(line)
+    return ids
 
 
 def collect(cwd, *extra_args, runner=None):
