@@ -321,7 +321,10 @@ class ShardPlugin:
         if xml is not None:
             xml.add_global_property("shardplan_shard", str(self.view.shard))
             xml.add_global_property("shardplan_plan", self.view.inputs_digest)
+            # Node ids are relative to pytest's rootdir, the plan's paths to its root: the audit
+            # maps one to the other with these two (docs/plan-format.md).
             xml.add_global_property("shardplan_rootdir", _relative_posix(self.config.rootpath, self.root))
+            xml.add_global_property("shardplan_root", _relative_posix(self.root, self.config.rootpath))
 
     def relative(self, path):
         """Plan-root-relative POSIX path, or None when `path` is outside the plan's root."""

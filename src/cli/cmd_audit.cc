@@ -2,7 +2,9 @@
 // test ran exactly once and in its shard, and prints predicted against measured seconds.
 // Which shard wrote a report comes from a --junit pattern containing {shard}, or from the
 // report's <property name="shardplan_shard" value="I"/>.
+#include <algorithm>
 #include <charconv>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -47,15 +49,94 @@ Result<int> property_shard(const JunitReport& report, int shard_count) {
   return shard;
 }
 
+// Node ids in a report are relative to pytest's rootdir; the plan's paths to its root. The
+// plugin writes both relations as properties; when they differ, ids are mapped to the root.
+struct RootMapping {
+  std::string rootdir_below;  // pytest's rootdir, relative to the root, when it lies below it
+  std::string root_below;     // the root, relative to pytest's rootdir, when it lies below it
+
+  bool identity() const { return rootdir_below.empty() && root_below.empty(); }
+  std::optional<std::string> as_reported(const std::string& file) const {
+    if (!root_below.empty()) return root_below + "/" + file;
+    if (file.compare(0, rootdir_below.size() + 1, rootdir_below + "/") != 0) return std::nullopt;
+    return file.substr(rootdir_below.size() + 1);
+  }
+  std::string to_root(std::string_view reported) const {
+    if (!rootdir_below.empty()) return rootdir_below + "/" + std::string(reported);
+    if (reported.substr(0, root_below.size() + 1) == root_below + "/") {
+      return std::string(reported.substr(root_below.size() + 1));
+    }
+    return std::string(reported);
+  }
+};
+
+// The value of <property name="NAME" value="..."/> among the report's first bytes (pytest writes
+// the suite's properties before its testcases), or "" when absent.
+std::string early_property(const std::string& path, std::string_view name) {
+  std::ifstream in(path, std::ios::binary);
+  std::string buffer(1 << 16, '\0');
+  in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  const std::string_view head(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  const std::string key = fmt::format("name=\"{}\" value=\"", name);
+  const auto at = head.find(key);
+  if (at == std::string_view::npos) return {};
+  const auto start = at + key.size();
+  const auto end = head.find('"', start);
+  return end == std::string_view::npos ? std::string() : std::string(head.substr(start, end - start));
+}
+
+RootMapping mapping_of(const std::string& path) {
+  const auto below = [](const std::string& rel) {
+    return rel.empty() || rel == "." || rel.compare(0, 2, "..") == 0 ? std::string() : rel;
+  };
+  return {below(early_property(path, "shardplan_rootdir")), below(early_property(path, "shardplan_root"))};
+}
+
+// Reads one report whose ids are relative to another directory than the plan's root.
+Result<JunitReport> read_mapped(const std::string& path, const RootMapping& mapping,
+                                const std::vector<std::string>& known) {
+  std::vector<std::string> reported, files;
+  for (const std::string& file : known) {
+    if (auto as = mapping.as_reported(file)) {
+      reported.push_back(std::move(*as));
+      files.push_back(file);
+    }
+  }
+  auto report = read_report(path, ModuleIndex(reported, files));
+  if (!report) return report;
+  for (JunitCase& test : report->cases) {
+    const std::string_view file = file_of(test.id);
+    if (std::binary_search(known.begin(), known.end(), file)) continue;  // resolved by the index
+    test.id = mapping.to_root(file) + test.id.substr(file.size());
+  }
+  warn_unresolved(*report);
+  return report;
+}
+
 // Reads the reports of one --junit pattern and files each under its shard.
+Result<std::vector<JunitReport>> read_shard_reports(const FileSystem& fs, const std::string& pattern,
+                                                    const ModuleIndex& index, const std::vector<std::string>& known) {
+  auto paths = expand_glob(fs, pattern);
+  if (!paths) return paths.error();
+  std::vector<JunitReport> reports;
+  for (const std::string& path : *paths) {
+    const RootMapping mapping = mapping_of(path);
+    auto report = mapping.identity() ? read_report(path, index) : read_mapped(path, mapping, known);
+    if (!report) return report.error();
+    if (mapping.identity()) warn_unresolved(*report);
+    reports.push_back(std::move(*report));
+  }
+  return reports;
+}
+
 Result<bool> collect(const FileSystem& fs, const std::string& pattern, const Plan& plan, const ModuleIndex& index,
-                     std::vector<JunitReport>& reports, std::vector<int>& shards) {
+                     const std::vector<std::string>& known, std::vector<JunitReport>& reports, std::vector<int>& shards) {
   const bool per_shard = pattern.find(kShardField) != std::string::npos;
   for (int shard = 1; shard <= (per_shard ? plan.shard_count : 1); ++shard) {
     const std::string expanded = per_shard ? with_shard(pattern, shard) : pattern;
     // A shard whose pattern matches nothing left no report: the audit says so.
     if (per_shard && !expand_glob(fs, expanded)) continue;
-    auto found = read_reports(fs, expanded, index);
+    auto found = read_shard_reports(fs, expanded, index, known);
     if (!found) return found.error();
     for (JunitReport& report : *found) {
       auto named = property_shard(report, plan.shard_count);
@@ -115,7 +196,7 @@ int run_audit(const AuditCommand& options) {
   std::vector<JunitReport> reports;
   std::vector<int> shards;
   for (const std::string& pattern : options.junit) {
-    if (auto done = collect(fs, pattern, *plan, index, reports, shards); !done) return fail(done.error());
+    if (auto done = collect(fs, pattern, *plan, index, known, reports, shards); !done) return fail(done.error());
   }
   std::vector<std::vector<const JunitReport*>> by_shard(static_cast<std::size_t>(plan->shard_count));
   for (std::size_t i = 0; i < reports.size(); ++i) by_shard[static_cast<std::size_t>(shards[i] - 1)].push_back(&reports[i]);

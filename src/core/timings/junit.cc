@@ -34,6 +34,12 @@ ModuleIndex::ModuleIndex(const std::vector<std::string>& files) {
   for (const std::string& file : files) modules_.emplace(dotted_module(file), file);
 }
 
+ModuleIndex::ModuleIndex(const std::vector<std::string>& reported, const std::vector<std::string>& files) {
+  for (std::size_t i = 0; i < reported.size() && i < files.size(); ++i) {
+    modules_.emplace(dotted_module(reported[i]), files[i]);
+  }
+}
+
 std::optional<std::string> ModuleIndex::resolve(std::string_view dotted, std::string_view* rest) const {
   std::size_t end = dotted.size();
   for (;;) {

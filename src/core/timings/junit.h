@@ -45,6 +45,9 @@ class ModuleIndex {
  public:
   ModuleIndex() = default;
   explicit ModuleIndex(const std::vector<std::string>& files);
+  // Files as the report names them (`reported`, e.g. relative to another directory) resolving
+  // to `files` (same length, same order).
+  ModuleIndex(const std::vector<std::string>& reported, const std::vector<std::string>& files);
   bool empty() const { return modules_.empty(); }
   // The file whose dotted module name is the longest prefix of `dotted` (ending at a '.' or at
   // the end); `rest` receives what follows that prefix (without the '.').
