@@ -176,6 +176,7 @@ Runner setup_plan(CLI::App& command) {
   command.add_option("--max", options->max_shards, "With --shards auto: largest N (default 64)")
       ->check(CLI::Range(1, 100000));
   add_universe_options(command, options->universe);
+  add_pytest_args(command, options->universe);
   add_timing_options(command, options->timing);
   add_cost_options(command, options->cost);
   const std::map<std::string, PlanFormat> formats{{"plan", PlanFormat::plan},

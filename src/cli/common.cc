@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <set>
+
 #include "core/discover.h"
 #include "core/emit/plan_json.h"
 #include "cli/reports.h"
@@ -28,6 +31,16 @@ void add_universe_options(CLI::App& command, UniverseOptions& options) {
                      "stdin) instead of walking --root");
   command.add_flag("--files-from-timings", options.files_from_timings,
                    "The test files are the files named in the timings");
+  command.add_option("--pytest-version", options.pytest_major,
+                     "Follow the collection rules of this pytest major version: 7, 8 or 9 (default 8)")
+      ->check(CLI::IsMember({7, 8, 9}));
+}
+
+void add_pytest_args(CLI::App& command, UniverseOptions& options) {
+  command.add_option("pytest_args", options.pytest_args,
+                     "After --: the args you give pytest (paths, -o NAME=VALUE, -c FILE, --rootdir, "
+                     "--ignore, --ignore-glob, --doctest-modules, --doctest-glob, -p no:doctest); "
+                     "ini addopts and PYTEST_ADDOPTS are read too");
 }
 
 void add_timing_options(CLI::App& command, TimingOptions& options) {
@@ -50,28 +63,70 @@ Result<std::string> read_input(const FileSystem& fs, const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// Paths as filter_files compares them ("./" and trailing '/' removed), sorted, unique.
+std::vector<std::string> cleaned(const std::vector<std::string>& paths) {
+  std::set<std::string> out;
+  for (const auto& path : paths) out.insert(normalize_path(path));
+  return {out.begin(), out.end()};
+}
+
+struct FoundUniverse {
+  std::vector<std::string> files;
+  std::vector<std::string> doctest_modules;
+  PlanScope scope;
+};
+
+Result<FoundUniverse> listed_universe(const FileSystem& fs, const UniverseOptions& options,
+                                      const Timings* timings) {
+  FoundUniverse found;
+  std::vector<std::string> files;
+  if (options.files_from_timings) {
+    if (!timings) return error_in("", "--files-from-timings needs --durations");
+    files = files_in_timings(*timings);
+    found.scope.source = "files-from-timings";
+  } else {
+    auto content = read_input(fs, options.files_from);
+    if (!content) return content.error();
+    auto listed = parse_file_list(*content, options.files_from == "-" ? "<stdin>" : options.files_from);
+    if (!listed) return listed.error();
+    files = std::move(*listed);
+    found.scope.source = "files-from";
+  }
+  found.files = filter_files(files, options.include, options.exclude);
+  return found;
+}
+
+Result<FoundUniverse> find_universe(const FileSystem& fs, const UniverseOptions& options, const Timings* timings) {
+  Result<FoundUniverse> found = FoundUniverse{};
+  if (options.files_from_timings || !options.files_from.empty()) {
+    found = listed_universe(fs, options, timings);
+    if (!found) return found;
+  } else {
+    if (fs.kind(options.root) != EntryKind::directory) return error_in(options.root, "--root is not a directory");
+    const char* env_addopts = std::getenv("PYTEST_ADDOPTS");
+    auto walked = discover(fs, DiscoverOptions{options.root, options.include, options.exclude, options.pytest_args,
+                                               env_addopts ? env_addopts : "", options.pytest_major});
+    if (!walked) return walked.error();
+    for (const Diagnostic& warning : walked->warnings) warn(warning.format());
+    found->files = std::move(walked->files);
+    found->doctest_modules = std::move(walked->doctest_modules);
+    found->scope.paths = std::move(walked->paths);
+    found->scope.config = std::move(walked->config_path);
+    found->scope.root_from_config = std::move(walked->root_from_config);
+  }
+  found->scope.include = cleaned(options.include);
+  found->scope.exclude = cleaned(options.exclude);
+  return found;
+}
+
+}  // namespace
+
 Result<std::vector<std::string>> load_universe(const FileSystem& fs, const UniverseOptions& options,
                                                const Timings* timings) {
-  if (options.files_from_timings || !options.files_from.empty()) {
-    std::vector<std::string> files;
-    if (options.files_from_timings) {
-      if (!timings) return error_in("", "--files-from-timings needs --durations");
-      files = files_in_timings(*timings);
-    } else {
-      auto content = read_input(fs, options.files_from);
-      if (!content) return content.error();
-      auto listed = parse_file_list(*content, options.files_from == "-" ? "<stdin>" : options.files_from);
-      if (!listed) return listed.error();
-      files = std::move(*listed);
-    }
-    return filter_files(files, options.include, options.exclude);
-  }
-  if (fs.kind(options.root) != EntryKind::directory) {
-    return error_in(options.root, "--root is not a directory");
-  }
-  auto found = discover(fs, DiscoverOptions{options.root, options.include, options.exclude});
+  auto found = find_universe(fs, options, timings);
   if (!found) return found.error();
-  for (const Diagnostic& warning : found->warnings) warn(warning.format());
   return std::move(found->files);
 }
 
@@ -96,9 +151,11 @@ Result<Inputs> load_inputs(const FileSystem& fs, const UniverseOptions& universe
     if (!merged) return merged.error();
     inputs.timings = std::move(*merged);
   }
-  auto files = load_universe(fs, universe, inputs.timings ? &*inputs.timings : nullptr);
-  if (!files) return files.error();
-  inputs.universe = std::move(*files);
+  auto found = find_universe(fs, universe, inputs.timings ? &*inputs.timings : nullptr);
+  if (!found) return found.error();
+  inputs.universe = std::move(found->files);
+  inputs.doctest_modules = std::move(found->doctest_modules);
+  inputs.scope = std::move(found->scope);
   if (!timing.junit.empty() && !universe.files_from_timings) {
     auto merged = junit_timings(fs, timing.junit, inputs.universe, std::move(inputs.timings));
     if (!merged) return merged.error();

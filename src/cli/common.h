@@ -30,6 +30,8 @@ struct UniverseOptions {
   std::vector<std::string> exclude;
   std::string files_from;
   bool files_from_timings = false;
+  std::vector<std::string> pytest_args;  // after `--`: what the user gives pytest (paths, -o, ...)
+  int pytest_major = 8;                  // --pytest-version: whose collection rules to follow
 };
 
 struct TimingOptions {
@@ -38,10 +40,15 @@ struct TimingOptions {
 };
 
 void add_universe_options(CLI::App& command, UniverseOptions& options);
+// The pytest args after `--` (`shardplan files -- -o python_files=check_*.py tests/unit`); only
+// for commands that have no positional arguments of their own (not run/run-all).
+void add_pytest_args(CLI::App& command, UniverseOptions& options);
 void add_timing_options(CLI::App& command, TimingOptions& options);
 
 struct Inputs {
-  std::vector<std::string> universe;
+  std::vector<std::string> universe;         // test files: every item they yield is planned
+  std::vector<std::string> doctest_modules;  // .py files only --doctest-modules collects
+  PlanScope scope;                           // what the plan is for (recorded in the plan)
   std::optional<Timings> timings;
 };
 
@@ -50,6 +57,7 @@ Result<Inputs> load_inputs(const FileSystem& fs, const UniverseOptions& universe
                            const TimingOptions& timing);
 // The planner's per-file work from loaded inputs; moves the timings out of `inputs`.
 Workload take_workload(Inputs& inputs);
+// The test files only (no doctest modules, no scope): for commands that just need the list.
 Result<std::vector<std::string>> load_universe(const FileSystem& fs, const UniverseOptions& options,
                                                const Timings* timings);
 Result<Plan> load_plan(const FileSystem& fs, const std::string& path);

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
+#include <map>
 #include <optional>
 #include <set>
 #include <utility>
+
+#include "core/conftest_ignores.h"
 
 namespace shardplan {
 namespace {
@@ -180,27 +182,7 @@ bool match_tokens(const std::vector<GlobToken>& tokens, std::u32string_view name
 
 bool is_absolute(std::string_view path) { return !path.empty() && path.front() == '/'; }
 
-// os.path.normpath without the filesystem: drops "." and empty parts, folds "..".
-std::string normalize_lexically(std::string_view path) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    const auto end = std::min(path.find('/', start), path.size());
-    const auto part = path.substr(start, end - start);
-    if (part == ".." && !parts.empty() && parts.back() != "..") {
-      parts.pop_back();
-    } else if (!part.empty() && part != "." && !(part == ".." && is_absolute(path))) {
-      parts.push_back(part);
-    }
-    start = end + 1;
-  }
-  std::string out = is_absolute(path) ? "/" : "";
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += '/';
-    out += parts[i];
-  }
-  return out;
-}
+std::string normalize_lexically(std::string_view path) { return normalize_path(path); }
 
 std::string base_name(const std::string& path) {
   const auto slash = path.rfind('/');
@@ -213,16 +195,12 @@ bool is_at_or_under(std::string_view path, std::string_view dir) {
 }
 
 // pathlib's suffix rule: "x.py" has suffix ".py", ".py" has none.
-bool has_py_suffix(std::string_view name) { return name.size() > 3 && name.substr(name.size() - 3) == ".py"; }
-
-// The absolute form of the root, as pytest sees its rootdir ("" when the root is "/").
-std::string absolute_root(const std::string& root) {
-  std::error_code ec;
-  const auto absolute = std::filesystem::absolute(root.empty() ? "." : root, ec);
-  std::string out = normalize_lexically(ec ? root : absolute.generic_string());
-  if (out == "/") out.clear();
-  return out;
+bool has_suffix(std::string_view name, std::string_view suffix) {
+  return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
 }
+bool has_py_suffix(std::string_view name) { return has_suffix(name, ".py"); }
+
+bool is_outside_root(const std::string& rel) { return rel == ".." || starts_with(rel, "../"); }
 
 }  // namespace
 
@@ -237,60 +215,66 @@ namespace {
 
 class Walker {
  public:
-  Walker(const FileSystem& fs, const PytestConfig& config, std::string root)
-      : fs_(fs), config_(config), root_(std::move(root)), abs_root_(absolute_root(root_)) {
-    for (const auto& path : config_.ignore) {
-      if (auto rel = to_root_relative(path)) ignore_.insert(*rel);
-    }
-    for (const auto& glob : config_.ignore_glob) {
+  Walker(const FileSystem& fs, const PytestSetup& setup, std::string root, int major)
+      : fs_(fs), setup_(setup), config_(setup.config), root_(std::move(root)), abs_root_(setup.abs_root),
+        major_(major) {
+    for (const auto& path : setup_.args.ignore) ignore_.insert(root_relative(path, abs_root_));
+    for (const auto& glob : setup_.args.ignore_glob) {
       ignore_glob_.push_back(normalize_lexically(is_absolute(glob) ? glob : abs_root_ + "/" + glob));
     }
+    doctest_globs_ = setup_.args.doctest_glob;
+    if (doctest_globs_.empty()) doctest_globs_ = {"test*.txt"};
   }
 
   std::vector<std::string> expand_testpath(const std::string& pattern);
   void walk_argument(const std::string& rel);
 
   std::set<std::string> files;
+  std::set<std::string> doctest_modules;
   Warnings warnings;
 
  private:
-  std::string full(const std::string& rel) const { return join_path(root_, rel); }
+  enum class Role { none, test, doctest_module };
+
+  std::string full(const std::string& rel) const { return normalize_lexically(join_path(root_, rel)); }
   std::string absolute(const std::string& rel) const {
-    return rel.empty() ? (abs_root_.empty() ? "/" : abs_root_) : abs_root_ + "/" + rel;
+    const std::string path = normalize_lexically(abs_root_ + "/" + rel);
+    return path.empty() ? "/" : path;
   }
   void warn(const std::string& rel, const std::string& message) {
     warnings.push_back(error_in(escape_invalid_utf8(full(rel)), message));
   }
-  std::optional<std::string> to_root_relative(const std::string& path) const;
   bool fnmatch_ex(const std::string& pattern, const std::string& rel) const;
-  bool is_ignored(const std::string& rel) const;
+  const ConftestIgnores& conftest(const std::string& dir);
+  bool below_confcutdir(const std::string& dir) const;
+  bool conftest_ignores(const std::string& rel);
+  bool is_ignored(const std::string& rel);
   bool is_venv(const std::string& rel) const;
-  bool should_recurse(const std::string& rel) const;
+  bool should_recurse(const std::string& rel);
   bool is_test_module(const std::string& rel) const;
+  bool is_doctest_module(const std::string& rel) const;
+  Role classify_file(const std::string& rel);
+  void collect(const std::string& rel, Role role);
   void walk_dir(const std::string& rel);
   void visit_entry(const std::string& dir, const DirEntry& entry);
+  bool first_package_item(const std::string& dir, bool top);
+  void walk_named_file(const std::string& rel);
   void glob_component(const std::vector<std::string>& candidates, const std::string& part, bool last,
                       std::vector<std::string>& out);
   void descend(const std::string& rel, bool dirs_only, std::vector<std::string>& out);
 
   const FileSystem& fs_;
+  const PytestSetup& setup_;
   const PytestConfig& config_;
   std::string root_;
   std::string abs_root_;
+  int major_;
   std::set<std::string> ignore_;
   std::vector<std::string> ignore_glob_;
+  std::vector<std::string> doctest_globs_;
+  std::map<std::string, ConftestIgnores> conftests_;  // by directory, read once
   std::vector<std::string> stack_;  // identities of the directories being walked
 };
-
-// Relative paths are taken from the root (the invocation dir); absolute ones must lie in it.
-std::optional<std::string> Walker::to_root_relative(const std::string& path) const {
-  if (!is_absolute(path)) return normalize_lexically(path);
-  const std::string normal = normalize_lexically(path);
-  if (abs_root_.empty()) return normal.substr(1);
-  if (normal == abs_root_) return std::string();
-  if (starts_with(normal, abs_root_ + "/")) return normal.substr(abs_root_.size() + 1);
-  return std::nullopt;
-}
 
 // _pytest.pathlib.fnmatch_ex: a pattern without '/' matches the base name; otherwise the
 // absolute path, with a relative pattern allowed to match any tail of it.
@@ -299,17 +283,74 @@ bool Walker::fnmatch_ex(const std::string& pattern, const std::string& rel) cons
   return fnmatch(absolute(rel), is_absolute(pattern) ? pattern : "*/" + pattern);
 }
 
-// pytest_ignore_collect: --ignore compares whole paths, --ignore-glob matches absolute ones.
-bool Walker::is_ignored(const std::string& rel) const {
-  if (ignore_.count(rel)) return true;
-  const std::string path = absolute(rel);
-  return std::any_of(ignore_glob_.begin(), ignore_glob_.end(),
-                     [&](const std::string& glob) { return fnmatch(path, glob); });
+// The collect_ignore lists of `dir`/conftest.py (empty when there is none); its warnings are
+// reported once.
+const ConftestIgnores& Walker::conftest(const std::string& dir) {
+  if (const auto it = conftests_.find(dir); it != conftests_.end()) return it->second;
+  ConftestIgnores& ignores = conftests_[dir];
+  const std::string path = full(join_path(dir, "conftest.py"));
+  if (fs_.kind(path) != EntryKind::file) return ignores;
+  if (auto content = fs_.read(path)) {
+    ignores = parse_conftest_ignores(*content, path);
+    warnings.insert(warnings.end(), ignores.warnings.begin(), ignores.warnings.end());
+  } else {
+    warnings.push_back(content.error());
+  }
+  return ignores;
 }
 
-// pytest 8+ looks for pyvenv.cfg; pytest 7 for an activate script in bin/.
+// pytest loads no conftest.py from a strict parent of the confcutdir.
+bool Walker::below_confcutdir(const std::string& dir) const {
+  if (!setup_.confcutdir) return true;
+  const std::string cut = absolute(*setup_.confcutdir);
+  const std::string here = absolute(dir);
+  return !(cut != here && (here == "/" || starts_with(cut, here + "/")));
+}
+
+// collect_ignore / collect_ignore_glob: each list comes from the nearest conftest.py (from
+// the path's directory up to the confcutdir) that sets it; entries are relative to it.
+bool Walker::conftest_ignores(const std::string& rel) {
+  bool ignore_found = false;
+  bool glob_found = false;
+  for (std::string dir = parent_path(rel); below_confcutdir(dir); dir = parent_path(dir)) {
+    if (fs_.kind(full(dir)) != EntryKind::directory) break;
+    const ConftestIgnores& ignores = conftest(dir);
+    if (!ignore_found && ignores.collect_ignore) {
+      ignore_found = true;
+      for (const auto& entry : *ignores.collect_ignore) {
+        if (absolute(join_path(dir, entry)) == absolute(rel)) return true;
+      }
+    }
+    if (!glob_found && ignores.collect_ignore_glob) {
+      glob_found = true;
+      for (const auto& glob : *ignores.collect_ignore_glob) {
+        const std::string pattern = is_absolute(glob) ? normalize_lexically(glob) : absolute(join_path(dir, glob));
+        if (fnmatch(absolute(rel), pattern)) return true;
+      }
+    }
+    if ((ignore_found && glob_found) || absolute(dir) == "/") break;
+  }
+  return false;
+}
+
+// pytest_ignore_collect: --ignore compares whole paths, --ignore-glob matches absolute ones.
+bool Walker::is_ignored(const std::string& rel) {
+  if (ignore_.count(rel)) return true;
+  const std::string path = absolute(rel);
+  if (std::any_of(ignore_glob_.begin(), ignore_glob_.end(),
+                  [&](const std::string& glob) { return fnmatch(path, glob); })) {
+    return true;
+  }
+  return conftest_ignores(rel);
+}
+
+// pytest 8 and 9 look for pyvenv.cfg (or conda-meta/history); pytest 7 for an activate
+// script in bin/.
 bool Walker::is_venv(const std::string& rel) const {
-  if (fs_.kind(full(join_path(rel, "pyvenv.cfg"))) == EntryKind::file) return true;
+  if (major_ >= 8) {
+    return fs_.kind(full(join_path(rel, "pyvenv.cfg"))) == EntryKind::file ||
+           fs_.kind(full(join_path(rel, "conda-meta/history"))) == EntryKind::file;
+  }
   if (fs_.kind(full(join_path(rel, "bin"))) != EntryKind::directory) return false;
   static constexpr const char* kActivates[] = {"activate", "activate.csh", "activate.fish",
                                                "Activate", "Activate.bat", "Activate.ps1"};
@@ -318,18 +359,55 @@ bool Walker::is_venv(const std::string& rel) const {
   });
 }
 
-bool Walker::should_recurse(const std::string& rel) const {
+bool Walker::should_recurse(const std::string& rel) {
   if (base_name(rel) == "__pycache__" || is_ignored(rel) || is_venv(rel)) return false;
   return std::none_of(config_.norecursedirs.begin(), config_.norecursedirs.end(),
                       [&](const std::string& pattern) { return fnmatch_ex(pattern, rel); });
 }
 
-// pytest_collect_file: a .py file matching python_files ("__init__.py" alone makes a
-// Package, whose own module is collected only if it matches python_files too).
+// pytest_collect_file of the python plugin: a .py file matching python_files ("__init__.py"
+// alone makes a Package, whose own module is collected only if it matches python_files too).
 bool Walker::is_test_module(const std::string& rel) const {
-  if (!has_py_suffix(base_name(rel)) || is_ignored(rel)) return false;
+  if (!has_py_suffix(base_name(rel))) return false;
   return std::any_of(config_.python_files.begin(), config_.python_files.end(),
                      [&](const std::string& pattern) { return fnmatch_ex(pattern, rel); });
+}
+
+// The doctest plugin with --doctest-modules: every .py module but __main__.py and a setup.py
+// that mentions setuptools or distutils (conftest.py and __init__.py included).
+bool Walker::is_doctest_module(const std::string& rel) const {
+  if (!setup_.args.doctest_modules || setup_.args.doctest_disabled) return false;
+  const std::string name = base_name(rel);
+  if (!has_py_suffix(name) || name == "__main__.py") return false;
+  if (name != "setup.py") return true;
+  const auto content = fs_.read(full(rel));
+  return !content || (content->find("setuptools") == std::string::npos &&
+                      content->find("distutils") == std::string::npos);
+}
+
+// What pytest makes of a file met in the walk: a test module or doctest text file, a module
+// only --doctest-modules collects, or nothing.
+Walker::Role Walker::classify_file(const std::string& rel) {
+  if (is_ignored(rel)) return Role::none;
+  if (has_py_suffix(base_name(rel))) {
+    if (is_test_module(rel)) return Role::test;
+    return is_doctest_module(rel) ? Role::doctest_module : Role::none;
+  }
+  if (setup_.args.doctest_disabled) return Role::none;
+  const bool text = std::any_of(doctest_globs_.begin(), doctest_globs_.end(),
+                                [&](const std::string& glob) { return fnmatch_ex(glob, rel); });
+  return text ? Role::test : Role::none;
+}
+
+void Walker::collect(const std::string& rel, Role role) {
+  if (role == Role::none) return;
+  if (!is_valid_utf8(rel)) {
+    warn(rel, "name is not valid UTF-8: skipped (it cannot be written to a plan)");
+  } else if (role == Role::test) {
+    files.insert(rel);
+  } else {
+    doctest_modules.insert(rel);
+  }
 }
 
 void Walker::walk_dir(const std::string& rel) {
@@ -351,34 +429,73 @@ void Walker::walk_dir(const std::string& rel) {
 
 void Walker::visit_entry(const std::string& dir, const DirEntry& entry) {
   const std::string rel = dir.empty() ? entry.name : dir + "/" + entry.name;
-  const bool wanted = (entry.kind == EntryKind::file && is_test_module(rel)) ||
-                      (entry.kind == EntryKind::directory && should_recurse(rel));
-  if (!wanted) return;
-  if (!is_valid_utf8(entry.name)) {
-    warn(rel, "name is not valid UTF-8: skipped (it cannot be written to a plan)");
-  } else if (entry.kind == EntryKind::file) {
-    files.insert(rel);
-  } else {
-    walk_dir(rel);
+  if (entry.kind == EntryKind::file) {
+    collect(rel, classify_file(rel));
+  } else if (entry.kind == EntryKind::directory && should_recurse(rel)) {
+    if (is_valid_utf8(entry.name))
+      walk_dir(rel);
+    else
+      warn(rel, "name is not valid UTF-8: skipped (it cannot be written to a plan)");
   }
 }
 
-// A command-line argument: a directory is walked (itself unchecked, as in pytest); a file
-// named directly is collected even when python_files does not match it, except __init__.py,
-// which pytest turns into its Package and collects as a module only when it matches.
+// pytest 7 collects only the first item of the package of a named __init__.py: its own
+// module when it matches python_files, else the first file of the package's walk (files of
+// a directory before its subdirectories; a subpackage counts as one item, all of it).
+bool Walker::first_package_item(const std::string& dir, bool top) {
+  auto entries = fs_.list(full(dir));
+  if (!entries) return false;
+  for (const auto& entry : *entries) {
+    const std::string rel = join_path(dir, entry.name);
+    if (entry.kind != EntryKind::file || (top && entry.name == "__init__.py")) continue;
+    const Role role = classify_file(rel);
+    if (role == Role::none) continue;
+    collect(rel, role);
+    return true;
+  }
+  for (const auto& entry : *entries) {
+    const std::string rel = join_path(dir, entry.name);
+    if (entry.kind != EntryKind::directory || !should_recurse(rel)) continue;
+    if (fs_.kind(full(join_path(rel, "__init__.py"))) == EntryKind::file) {
+      walk_dir(rel);
+      return true;
+    }
+    if (first_package_item(rel, false)) return true;
+  }
+  return false;
+}
+
+// A file named as an argument is collected whatever python_files says (pytest's isinitpath),
+// and so is a .txt or .rst file as a doctest file; --ignore and norecursedirs do not apply.
+void Walker::walk_named_file(const std::string& rel) {
+  const std::string name = base_name(rel);
+  if (name == "__init__.py" && major_ < 8) {
+    if (is_test_module(rel))
+      collect(rel, Role::test);
+    else
+      first_package_item(parent_path(rel), true);
+  } else if (has_py_suffix(name)) {
+    collect(rel, Role::test);
+  } else if (!setup_.args.doctest_disabled &&
+             (has_suffix(name, ".txt") || has_suffix(name, ".rst") ||
+              std::any_of(doctest_globs_.begin(), doctest_globs_.end(),
+                          [&](const std::string& glob) { return fnmatch_ex(glob, rel); }))) {
+    collect(rel, Role::test);
+  } else {
+    warn(rel, "is not a Python file, a doctest file or a directory: pytest collects nothing from it");
+  }
+}
+
+// A command-line argument (or testpaths entry): a directory is walked (itself unchecked, as
+// in pytest); a file is collected as walk_named_file says.
 void Walker::walk_argument(const std::string& rel) {
   const EntryKind kind = fs_.kind(full(rel));
   if (kind == EntryKind::directory) {
     walk_dir(rel);
-  } else if (kind == EntryKind::file && base_name(rel) == "__init__.py") {
-    if (is_test_module(rel)) files.insert(rel);
-  } else if (kind == EntryKind::file && has_py_suffix(base_name(rel))) {
-    if (is_valid_utf8(rel))
-      files.insert(rel);
-    else
-      warn(rel, "name is not valid UTF-8: skipped (it cannot be written to a plan)");
+  } else if (kind == EntryKind::file) {
+    walk_named_file(rel);
   } else {
-    warn(rel, "testpaths names something that is not a Python file or a directory: skipped");
+    warn(rel, "is not a file or a directory: skipped");
   }
 }
 
@@ -423,8 +540,8 @@ void Walker::glob_component(const std::vector<std::string>& candidates, const st
 }
 
 std::vector<std::string> Walker::expand_testpath(const std::string& pattern) {
-  const auto rel = to_root_relative(pattern);
-  if (!rel || starts_with(*rel + "/", "../")) {
+  const std::optional<std::string> rel = root_relative(pattern, abs_root_);
+  if (is_outside_root(*rel)) {
     warnings.push_back(
         error_in(config_.source, fmt::format("testpaths entry '{}' is outside the root: skipped", pattern)));
     return {};
@@ -481,24 +598,74 @@ std::vector<std::string> filter_files(const std::vector<std::string>& files,
   return kept;
 }
 
+namespace {
+
+// The positional args pytest was given (ini addopts, PYTEST_ADDOPTS, command line), relative
+// to the root. A missing one stops pytest, so it is an error; one outside the root is skipped.
+Result<std::vector<std::string>> argument_paths(const FileSystem& fs, const DiscoverOptions& options,
+                                                const PytestSetup& setup, Warnings& warnings) {
+  std::vector<std::string> paths;
+  for (const auto& arg : setup.args.paths) {
+    const std::string rel = root_relative(arg, setup.abs_root);
+    if (fs.kind(normalize_lexically(join_path(options.root, rel))) == EntryKind::other) {
+      return error_in(arg, "file or directory not found (pytest stops with this error too)");
+    }
+    if (is_outside_root(rel)) {
+      warnings.push_back(error_in(arg, "is outside --root: skipped (a plan holds only files under its root)"));
+    } else {
+      paths.push_back(rel);
+    }
+  }
+  return paths;
+}
+
+// Where the walk starts: the args; else testpaths, when pytest runs in its rootdir; else the root.
+std::vector<std::string> walk_starts(Walker& walker, const PytestSetup& setup, std::vector<std::string> paths) {
+  if (!paths.empty() || !setup.args.paths.empty()) return paths;
+  if (setup.rootdir.empty()) {
+    for (const auto& testpath : setup.config.testpaths) {
+      const auto matched = walker.expand_testpath(testpath);
+      paths.insert(paths.end(), matched.begin(), matched.end());
+    }
+  }
+  if (paths.empty()) paths.push_back("");
+  return paths;
+}
+
+// The root relative to the config file's directory ("." when they are the same).
+std::string root_from_config(const PytestSetup& setup) {
+  if (setup.config_path.empty()) return ".";
+  std::string dir = normalize_lexically(setup.abs_root + "/" + parent_path(setup.config_path));
+  if (dir == "/") dir.clear();
+  const std::string rel = root_relative(setup.abs_root.empty() ? "/" : setup.abs_root, dir);
+  return rel.empty() ? "." : rel;
+}
+
+}  // namespace
+
 Result<Universe> discover(const FileSystem& fs, const DiscoverOptions& options) {
   if (fs.kind(options.root) != EntryKind::directory) {
     return error_in(options.root, "not a directory: --root must name the directory pytest runs in");
   }
-  auto config = read_pytest_config(fs, options.root);
-  if (!config) return config.error();
-  Walker walker(fs, *config, options.root);
-  std::vector<std::string> arguments;
-  for (const auto& testpath : config->testpaths) {
-    const auto matched = walker.expand_testpath(testpath);
-    arguments.insert(arguments.end(), matched.begin(), matched.end());
-  }
-  if (arguments.empty()) arguments.push_back("");
-  for (const auto& argument : arguments) walker.walk_argument(argument);
+  auto setup = determine_setup(fs, {options.root, options.pytest_args, options.env_addopts, options.pytest_major});
+  if (!setup) return setup.error();
   Universe universe;
+  auto paths = argument_paths(fs, options, *setup, universe.warnings);
+  if (!paths) return paths.error();
+  Walker walker(fs, *setup, options.root, options.pytest_major);
+  for (const auto& start : walk_starts(walker, *setup, *paths)) walker.walk_argument(start);
   universe.files = filter_files({walker.files.begin(), walker.files.end()}, options.include, options.exclude);
-  universe.config = std::move(*config);
-  universe.warnings = std::move(walker.warnings);
+  std::vector<std::string> doctest_only;
+  for (const auto& file : walker.doctest_modules) {
+    if (!walker.files.count(file)) doctest_only.push_back(file);
+  }
+  universe.doctest_modules = filter_files(doctest_only, options.include, options.exclude);
+  const std::set<std::string> unique_paths(paths->begin(), paths->end());
+  universe.paths.assign(unique_paths.begin(), unique_paths.end());
+  universe.config_path = setup->config_path;
+  universe.root_from_config = root_from_config(*setup);
+  universe.config = std::move(setup->config);
+  universe.warnings.insert(universe.warnings.end(), walker.warnings.begin(), walker.warnings.end());
   return universe;
 }
 

@@ -15,6 +15,7 @@
 #undef SHARDPLAN_UNDEF_NDEBUG
 #endif
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -230,32 +231,14 @@ Result<Settings> ini_settings(const std::map<std::string, IniValue>& values, con
 // ---------------------------------------------------------------------------------------
 // Building the configuration from settings.
 
-struct AddoptsFlag {
-  std::string_view flag;
-  std::vector<std::string> PytestConfig::*target;
-};
-
-constexpr AddoptsFlag kAddoptsFlags[] = {{"--ignore", &PytestConfig::ignore},
-                                         {"--ignore-glob", &PytestConfig::ignore_glob}};
-
-// Takes --ignore / --ignore-glob (both "--flag=value" and "--flag value") out of addopts.
+// The ini addopts, read as pytest reads them; a bad option points at the value.
 Result<bool> apply_addopts(PytestConfig& config, const Setting& addopts, const std::string& source) {
-  const auto& args = addopts.args;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    for (const auto& [flag, target] : kAddoptsFlags) {
-      const std::string_view arg = args[i];
-      if (arg.size() > flag.size() && arg.substr(0, flag.size()) == flag && arg[flag.size()] == '=') {
-        (config.*target).emplace_back(arg.substr(flag.size() + 1));
-      } else if (arg == flag) {
-        if (i + 1 == args.size()) {
-          const auto at = addopts.lines.empty() ? LinePosition{} : addopts.lines.front();
-          return error_at(source, at.line, at.column,
-                          fmt::format("addopts: {} needs a value: write '{}=PATH'", flag, flag));
-        }
-        (config.*target).push_back(args[++i]);
-      }
-    }
+  auto parsed = parse_pytest_args(addopts.args);
+  if (!parsed) {
+    const auto at = addopts.lines.empty() ? LinePosition{} : addopts.lines.front();
+    return error_at(source, at.line, at.column, fmt::format("addopts: {}", parsed.error().message));
   }
+  config.addopts = std::move(*parsed);
   return true;
 }
 
@@ -310,10 +293,19 @@ Result<std::vector<std::string>> toml_words(const toml::node& node, const std::s
   return words;
 }
 
-Result<Settings> toml_settings(const toml::table& table, const std::string& source) {
+// pytest 9's native tables keep TOML types: an "args" setting must be a list of strings.
+Diagnostic native_type_error(const toml::node& node, const std::string& source, std::string_view name) {
+  const auto at = position_of(node);
+  return error_at(source, at.line, at.column,
+                  fmt::format("{} must be a list of strings in a native TOML pytest table (pytest 9), "
+                              "e.g. {} = [\"tests\"]", name, name));
+}
+
+Result<Settings> toml_settings(const toml::table& table, const std::string& source, bool native) {
   Settings settings;
   for (const auto& [key, node] : table) {
     if (!is_args_setting(key.str())) continue;
+    if (native && !node.is_array()) return native_type_error(node, source, key.str());
     auto words = toml_words(node, source, key.str());
     if (!words) return words.error();
     settings[std::string(key.str())] = {std::move(*words), {position_of(node)}};
@@ -321,12 +313,26 @@ Result<Settings> toml_settings(const toml::table& table, const std::string& sour
   return settings;
 }
 
-// [tool.pytest.ini_options] when present (pytest <= 8 and 9), else pytest 9's [tool.pytest].
-const toml::table* pytest_table(const toml::table& document) {
+// The table pytest reads from pyproject.toml: [tool.pytest.ini_options]; pytest 9 also reads
+// the native [tool.pytest] (its keys other than ini_options) and refuses both at once.
+struct PyprojectTable {
+  const toml::table* table = nullptr;
+  bool native = false;
+};
+
+Result<PyprojectTable> pyproject_table(const toml::table& document, const std::string& source, int major) {
   const auto* pytest = document["tool"]["pytest"].as_table();
-  if (pytest == nullptr) return nullptr;
-  if (const auto* ini_options = (*pytest)["ini_options"].as_table()) return ini_options;
-  return pytest;
+  if (pytest == nullptr) return PyprojectTable{};
+  const auto* ini_options = (*pytest)["ini_options"].as_table();
+  const bool has_native = std::any_of(pytest->begin(), pytest->end(),
+                                      [](const auto& entry) { return entry.first.str() != "ini_options"; });
+  if (major < 9 || !has_native) return PyprojectTable{ini_options, false};
+  if (ini_options != nullptr) {
+    return error_in(source,
+                    "cannot use both [tool.pytest] (native TOML types) and [tool.pytest.ini_options] "
+                    "(string-based INI format) simultaneously (pytest 9 refuses this file): keep one");
+  }
+  return PyprojectTable{pytest, true};
 }
 
 Result<toml::table> parse_toml(std::string_view content, const std::string& source) {
@@ -411,6 +417,157 @@ Result<std::vector<std::string>> shell_split(std::string_view text) {
   return std::move(s.words);
 }
 
+// ---------------------------------------------------------------------------------------
+// pytest's command-line options
+
+namespace {
+
+enum class Known { override_ini, config_file, rootdir, ignore, ignore_glob, doctest_glob, plugin, other };
+
+struct ValueOption {
+  std::string_view name;
+  Known known;
+  std::string_view metavar;
+};
+
+// Options that take a value, so the value is not taken for a path: pytest's own and those of
+// common plugins (xdist, cov, timeout, rerunfailures, html, split, randomly, shardplan's).
+constexpr ValueOption kValueOptions[] = {
+    {"-o", Known::override_ini, "NAME=VALUE"}, {"--override-ini", Known::override_ini, "NAME=VALUE"},
+    {"-c", Known::config_file, "FILE"},        {"--config-file", Known::config_file, "FILE"},
+    {"--rootdir", Known::rootdir, "DIR"},      {"--ignore", Known::ignore, "PATH"},
+    {"--ignore-glob", Known::ignore_glob, "GLOB"}, {"--doctest-glob", Known::doctest_glob, "GLOB"},
+    {"-p", Known::plugin, "NAME"},             {"-k", Known::other, "EXPR"},
+    {"-m", Known::other, "MARKEXPR"},          {"-n", Known::other, "N"},
+    {"-W", Known::other, "WARNING"},           {"-r", Known::other, "CHARS"},
+    {"--junitxml", Known::other, "PATH"},      {"--junit-xml", Known::other, "PATH"},
+    {"--junit-prefix", Known::other, "STR"},   {"--maxfail", Known::other, "N"},
+    {"--tb", Known::other, "STYLE"},           {"--basetemp", Known::other, "DIR"},
+    {"--confcutdir", Known::other, "DIR"},     {"--import-mode", Known::other, "MODE"},
+    {"--deselect", Known::other, "NODEID"},    {"--capture", Known::other, "METHOD"},
+    {"--color", Known::other, "WHEN"},         {"--code-highlight", Known::other, "WHEN"},
+    {"--pythonwarnings", Known::other, "WARNING"}, {"--durations", Known::other, "N"},
+    {"--durations-min", Known::other, "N"},    {"--verbosity", Known::other, "N"},
+    {"--assert", Known::other, "MODE"},        {"--log-level", Known::other, "LEVEL"},
+    {"--log-format", Known::other, "FORMAT"},  {"--log-date-format", Known::other, "FORMAT"},
+    {"--log-file", Known::other, "PATH"},      {"--log-file-level", Known::other, "LEVEL"},
+    {"--log-file-format", Known::other, "FORMAT"}, {"--log-cli-level", Known::other, "LEVEL"},
+    {"--log-cli-format", Known::other, "FORMAT"}, {"--log-auto-indent", Known::other, "VALUE"},
+    {"--pdbcls", Known::other, "CLASS"},       {"--dist", Known::other, "MODE"},
+    {"--numprocesses", Known::other, "N"},     {"--maxprocesses", Known::other, "N"},
+    {"--max-worker-restart", Known::other, "N"}, {"--tx", Known::other, "SPEC"},
+    {"--rsyncdir", Known::other, "DIR"},       {"--cov", Known::other, "SOURCE"},
+    {"--cov-report", Known::other, "TYPE"},    {"--cov-config", Known::other, "PATH"},
+    {"--cov-fail-under", Known::other, "MIN"}, {"--cov-context", Known::other, "CONTEXT"},
+    {"--timeout", Known::other, "SECONDS"},    {"--timeout-method", Known::other, "METHOD"},
+    {"--reruns", Known::other, "N"},           {"--reruns-delay", Known::other, "SECONDS"},
+    {"--only-rerun", Known::other, "REGEX"},   {"--html", Known::other, "PATH"},
+    {"--css", Known::other, "PATH"},           {"--report-log", Known::other, "PATH"},
+    {"--json-report-file", Known::other, "PATH"}, {"--alluredir", Known::other, "DIR"},
+    {"--randomly-seed", Known::other, "SEED"}, {"--splits", Known::other, "N"},
+    {"--group", Known::other, "N"},            {"--splitting-algorithm", Known::other, "NAME"},
+    {"--durations-path", Known::other, "PATH"}, {"--shardplan", Known::other, "PLAN"},
+    {"--shardplan-shard", Known::other, "I"},  {"--shardplan-store-durations", Known::other, "FILE"},
+};
+
+const ValueOption* value_option(std::string_view name) {
+  for (const auto& option : kValueOptions) {
+    if (option.name == name) return &option;
+  }
+  return nullptr;
+}
+
+void store(PytestArgs& args, Known known, std::string value) {
+  switch (known) {
+    case Known::override_ini: args.overrides.push_back(std::move(value)); break;
+    case Known::config_file: args.config_file = std::move(value); break;
+    case Known::rootdir: args.rootdir = std::move(value); break;
+    case Known::ignore: args.ignore.push_back(std::move(value)); break;
+    case Known::ignore_glob: args.ignore_glob.push_back(std::move(value)); break;
+    case Known::doctest_glob: args.doctest_glob.push_back(std::move(value)); break;
+    case Known::plugin:
+      if (value == "no:doctest") args.doctest_disabled = true;
+      break;
+    case Known::other: break;
+  }
+}
+
+// Reads the option at args[i] (and its value); returns the index of the last word it used.
+Result<std::size_t> read_option(const std::vector<std::string>& args, std::size_t i, PytestArgs& out) {
+  const std::string& arg = args[i];
+  const auto needs_value = [&](const ValueOption& option) -> Result<std::size_t> {
+    if (i + 1 == args.size()) {
+      return error_in("", fmt::format("{} needs a value: write '{}={}'", option.name, option.name, option.metavar));
+    }
+    store(out, option.known, args[i + 1]);
+    return i + 1;
+  };
+  if (arg.compare(0, 2, "--") == 0) {
+    const auto equals = arg.find('=');
+    const ValueOption* option = value_option(std::string_view(arg).substr(0, equals));
+    if (arg == "--doctest-modules") out.doctest_modules = true;
+    if (option == nullptr) return i;  // a flag, or an option shardplan does not know
+    if (equals != std::string::npos) {
+      store(out, option->known, arg.substr(equals + 1));
+      return i;
+    }
+    return needs_value(*option);
+  }
+  // A cluster of short options ("-vx", "-kexpr", "-xk expr"): the first that takes a value
+  // takes the rest of the word, or the next word.
+  for (std::size_t k = 1; k < arg.size(); ++k) {
+    const ValueOption* option = value_option(std::string("-") + arg[k]);
+    if (option == nullptr) continue;
+    if (k + 1 < arg.size()) {
+      store(out, option->known, arg.substr(k + 1));
+      return i;
+    }
+    return needs_value(*option);
+  }
+  return i;
+}
+
+}  // namespace
+
+Result<PytestArgs> parse_pytest_args(const std::vector<std::string>& args, PytestArgs into) {
+  bool only_paths = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (only_paths || arg.empty() || arg.front() != '-' || arg == "-") {
+      into.paths.push_back(arg.substr(0, arg.find("::")));
+    } else if (arg == "--") {
+      only_paths = true;
+    } else {
+      auto last = read_option(args, i, into);
+      if (!last) return last.error();
+      i = *last;
+    }
+  }
+  return into;
+}
+
+Result<bool> apply_override(PytestConfig& config, std::string_view override_text) {
+  const auto equals = override_text.find('=');
+  if (equals == std::string_view::npos) {
+    return error_in("", fmt::format("-o/--override-ini expects option=value style (got: '{}')", override_text));
+  }
+  const std::string name(override_text.substr(0, equals));
+  if (!is_args_setting(name)) return true;
+  auto words = shell_split(override_text.substr(equals + 1));
+  if (!words) return error_in("", fmt::format("-o {}: {}", name, words.error().message));
+  if (name == "addopts") {
+    auto parsed = parse_pytest_args(*words);
+    if (!parsed) return error_in("", fmt::format("-o addopts: {}", parsed.error().message));
+    config.addopts = std::move(*parsed);
+  } else {
+    std::vector<std::string> PytestConfig::*field = name == "testpaths"      ? &PytestConfig::testpaths
+                                                    : name == "python_files" ? &PytestConfig::python_files
+                                                                             : &PytestConfig::norecursedirs;
+    config.*field = std::move(*words);
+  }
+  return true;
+}
+
 PytestConfig default_pytest_config() {
   PytestConfig config;
   config.python_files = {"test_*.py", "*_test.py"};
@@ -442,44 +599,92 @@ Result<std::optional<PytestConfig>> parse_ini_config(std::string_view content, c
 }
 
 Result<std::optional<PytestConfig>> parse_pyproject_config(std::string_view content,
-                                                           const std::string& source_name) {
+                                                           const std::string& source_name, int pytest_major) {
   auto document = parse_toml(content, source_name);
   if (!document) return document.error();
-  const toml::table* table = pytest_table(*document);
-  if (table == nullptr) return std::optional<PytestConfig>();
-  auto settings = toml_settings(*table, source_name);
+  auto found = pyproject_table(*document, source_name, pytest_major);
+  if (!found) return found.error();
+  if (found->table == nullptr) return std::optional<PytestConfig>();
+  auto settings = toml_settings(*found->table, source_name, found->native);
   if (!settings) return settings.error();
   auto config = config_from_settings(*settings, source_name);
   if (!config) return config.error();
   return std::optional<PytestConfig>(std::move(*config));
 }
 
+Result<PytestConfig> parse_pytest_toml_config(std::string_view content, const std::string& source_name) {
+  auto document = parse_toml(content, source_name);
+  if (!document) return document.error();
+  const auto* table = (*document)["pytest"].as_table();
+  if (table == nullptr) {
+    PytestConfig config = default_pytest_config();
+    config.source = source_name;
+    return config;
+  }
+  auto settings = toml_settings(*table, source_name, true);
+  if (!settings) return settings.error();
+  return config_from_settings(*settings, source_name);
+}
+
 namespace {
 
-// The candidates in pytest's order; the first that yields settings wins.
-struct ConfigCandidate {
-  const char* name;
-  const char* ini_section;  // nullptr: pyproject.toml
-  bool always_counts;
-};
-
-constexpr ConfigCandidate kCandidates[] = {{"pytest.ini", "pytest", true},
-                                           {".pytest.ini", "pytest", false},
-                                           {"pyproject.toml", nullptr, false},
-                                           {"tox.ini", "pytest", false},
-                                           {"setup.cfg", "tool:pytest", false}};
+// How pytest reads a candidate, by its name: pytest.ini always counts (pytest 9: .pytest.ini
+// too, and pytest.toml/.pytest.toml, which only pytest 9 looks for); the others only with a
+// pytest section.
+Result<std::optional<PytestConfig>> read_candidate(std::string_view content, const std::string& path,
+                                                   std::string_view name, int major, bool explicit_file) {
+  const auto ends_with = [&](std::string_view suffix) {
+    return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+  };
+  if (major >= 9 && (name == "pytest.toml" || name == ".pytest.toml")) {
+    auto config = parse_pytest_toml_config(content, path);
+    if (!config) return config.error();
+    return std::optional<PytestConfig>(std::move(*config));
+  }
+  std::optional<PytestConfig> found;
+  if (ends_with(".ini")) {
+    const bool always = explicit_file || name == "pytest.ini" || (major >= 9 && name == ".pytest.ini");
+    auto config = parse_ini_config(content, path, "pytest", always);
+    if (!config) return config.error();
+    found = std::move(*config);
+  } else if (ends_with(".cfg")) {
+    auto config = parse_ini_config(content, path, "tool:pytest", false);
+    if (!config) return config.error();
+    found = std::move(*config);
+  } else if (ends_with(".toml")) {
+    auto config = parse_pyproject_config(content, path, major);
+    if (!config) return config.error();
+    found = std::move(*config);
+  }
+  if (!found && explicit_file) {
+    found = default_pytest_config();
+    found->source = path;
+  }
+  return found;
+}
 
 }  // namespace
 
-Result<PytestConfig> read_pytest_config(const FileSystem& fs, const std::string& root) {
-  for (const auto& candidate : kCandidates) {
-    const std::string path = join_path(root, candidate.name);
+std::vector<std::string> config_candidates(int pytest_major) {
+  std::vector<std::string> names = {"pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"};
+  if (pytest_major >= 9) names.insert(names.begin(), {"pytest.toml", ".pytest.toml"});
+  return names;
+}
+
+Result<std::optional<PytestConfig>> read_config_file(const FileSystem& fs, const std::string& path,
+                                                     int pytest_major, bool explicit_file) {
+  auto content = fs.read(path);
+  if (!content) return content.error();
+  const auto slash = path.rfind('/');
+  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  return read_candidate(*content, path, name, pytest_major, explicit_file);
+}
+
+Result<PytestConfig> read_pytest_config(const FileSystem& fs, const std::string& root, int pytest_major) {
+  for (const auto& name : config_candidates(pytest_major)) {
+    const std::string path = join_path(root, name);
     if (fs.kind(path) != EntryKind::file) continue;
-    auto content = fs.read(path);
-    if (!content) return content.error();
-    auto config = candidate.ini_section == nullptr
-                      ? parse_pyproject_config(*content, path)
-                      : parse_ini_config(*content, path, candidate.ini_section, candidate.always_counts);
+    auto config = read_config_file(fs, path, pytest_major);
     if (!config) return config.error();
     if (config->has_value()) return std::move(**config);
   }

@@ -20,6 +20,14 @@ MemoryFileSystem make_fs(const Files& files) {
   return fs;
 }
 
+DiscoverOptions at(std::string root, Strings args = {}, int major = 8) {
+  DiscoverOptions options;
+  options.root = std::move(root);
+  options.pytest_args = std::move(args);
+  options.pytest_major = major;
+  return options;
+}
+
 Strings messages(const Warnings& warnings) {
   Strings out;
   for (const auto& warning : warnings) out.push_back(warning.format());
@@ -35,6 +43,8 @@ struct DiscoverCase {
   Strings warnings = {};
   Strings include = {};
   Strings exclude = {};
+  Strings args = {};  // pytest args after `--`
+  int major = 8;
 };
 
 class Discover : public testing::TestWithParam<DiscoverCase> {};
@@ -42,7 +52,10 @@ class Discover : public testing::TestWithParam<DiscoverCase> {};
 TEST_P(Discover, CollectsWhatPytestWould) {
   const auto& c = GetParam();
   const MemoryFileSystem fs = make_fs(c.files);
-  const auto result = discover(fs, {".", c.include, c.exclude});
+  DiscoverOptions options = at(".", c.args, c.major);
+  options.include = c.include;
+  options.exclude = c.exclude;
+  const auto result = discover(fs, options);
   ASSERT_TRUE(result.ok()) << result.error().format();
   EXPECT_EQ(result->files, c.expected);
   EXPECT_EQ(messages(result->warnings), c.warnings);
@@ -61,7 +74,7 @@ INSTANTIATE_TEST_SUITE_P(
                       {"data/test_c.txt", ""},
                       {"test_.py", ""},
                       {"tests/testing.py", ""}},
-                     {"a_test.py", "test_.py", "test_a.py", "tests/test_b.py"}},
+                     {"a_test.py", "data/test_c.txt", "test_.py", "test_a.py", "tests/test_b.py"}},
         DiscoverCase{"NorecursedirsDefaults",
                      {{"build/test_a.py", ""},
                       {"dist/test_a.py", ""},
@@ -77,7 +90,17 @@ INSTANTIATE_TEST_SUITE_P(
                       {"builder/test_a.py", ""},
                       {"cvs/test_a.py", ""}},
                      {"builder/test_a.py", "cvs/test_a.py"}},
-        DiscoverCase{"Virtualenvs",
+        DiscoverCase{"VirtualenvsPytest8",
+                     {{"env1/pyvenv.cfg", ""},
+                      {"env1/test_a.py", ""},
+                      {"env2/bin/activate", ""},
+                      {"env2/test_b.py", ""},
+                      {"env3/conda-meta/history", ""},
+                      {"env3/test_c.py", ""},
+                      {"env4/bin/python", ""},
+                      {"env4/test_d.py", ""}},
+                     {"env2/test_b.py", "env4/test_d.py"}},
+        DiscoverCase{"VirtualenvsPytest7",
                      {{"env1/pyvenv.cfg", ""},
                       {"env1/test_a.py", ""},
                       {"env2/bin/activate", ""},
@@ -86,7 +109,8 @@ INSTANTIATE_TEST_SUITE_P(
                       {"env3/test_c.py", ""},
                       {"env4/bin/python", ""},
                       {"env4/test_d.py", ""}},
-                     {"env4/test_d.py"}},
+                     {"env1/test_a.py", "env4/test_d.py"},
+                     {}, {}, {}, {}, 7},
         DiscoverCase{"SpacesAndUnicodeInNames",
                      {{"my tests/test_a b.py", ""}, {"my tests/test a.py", ""}, {"tésts/test_ü.py", ""}},
                      {"my tests/test_a b.py", "tésts/test_ü.py"}},
@@ -182,9 +206,7 @@ INSTANTIATE_TEST_SUITE_P(
                       {"tests/helper.py", ""},
                       {"tests/notes.txt", ""},
                       {"tests/test_a.py", ""}},
-                     {"tests/helper.py"},
-                     {"tests/notes.txt: testpaths names something that is not a Python file or a directory: "
-                      "skipped"}},
+                     {"tests/helper.py", "tests/notes.txt"}},
         DiscoverCase{
             "Glob",
             {{"pytest.ini", ini("testpaths = pkg*/tests")},
@@ -193,7 +215,7 @@ INSTANTIATE_TEST_SUITE_P(
              {"other/tests/test_c.py", ""},
              {"pkg3/tests", ""}},
             {"pkg1/tests/test_a.py", "pkg2/tests/test_b.py"},
-            {"pkg3/tests: testpaths names something that is not a Python file or a directory: skipped"}},
+            {"pkg3/tests: is not a Python file, a doctest file or a directory: pytest collects nothing from it"}},
         DiscoverCase{"RecursiveGlob",
                      {{"pytest.ini", ini("testpaths = src/**/tests")},
                       {"src/tests/test_a.py", ""},
@@ -230,11 +252,30 @@ INSTANTIATE_TEST_SUITE_P(
                      {{"pytest.ini", ini("testpaths = ../elsewhere")}, {"test_a.py", ""}},
                      {"test_a.py"},
                      {"pytest.ini: testpaths entry '../elsewhere' is outside the root: skipped"}},
-        DiscoverCase{"InitFileNamedDirectlyOnlyWhenMatching",
+        DiscoverCase{"InitFileNamedDirectlyIsAModuleIn8",
                      {{"pytest.ini", ini("testpaths = pkg/__init__.py other.py")},
                       {"pkg/__init__.py", ""},
                       {"other.py", ""}},
-                     {"other.py"}},
+                     {"other.py", "pkg/__init__.py"}},
+        DiscoverCase{"InitFileNamedDirectlyIn7GivesTheFirstItemOfItsPackage",
+                     {{"pytest.ini", ini("testpaths = pkg/__init__.py other.py")},
+                      {"pkg/__init__.py", ""},
+                      {"pkg/sub/__init__.py", ""},
+                      {"pkg/sub/test_s.py", ""},
+                      {"pkg/test_b.py", ""},
+                      {"pkg/test_c.py", ""},
+                      {"other.py", ""}},
+                     {"other.py", "pkg/test_b.py"},
+                     {}, {}, {}, {}, 7},
+        DiscoverCase{"InitFileNamedDirectlyIn7SubpackageFirst",
+                     {{"pytest.ini", ini("testpaths = pkg/__init__.py")},
+                      {"pkg/__init__.py", ""},
+                      {"pkg/sub/__init__.py", ""},
+                      {"pkg/sub/test_s.py", ""},
+                      {"pkg/sub/test_t.py", ""},
+                      {"pkg/zz/test_z.py", ""}},
+                     {"pkg/sub/test_s.py", "pkg/sub/test_t.py"},
+                     {}, {}, {}, {}, 7},
         DiscoverCase{"OverlappingEntriesDeduplicated",
                      {{"pytest.ini", ini("testpaths = tests tests/test_a.py")}, {"tests/test_a.py", ""}},
                      {"tests/test_a.py"}}),
@@ -323,7 +364,7 @@ TEST(Discover, RootBelowCurrentDirectory) {
                                        {"proj/tests/test_a.py", ""},
                                        {"proj/test_b.py", ""},
                                        {"test_c.py", ""}});
-  const auto result = discover(fs, {"proj", {}, {}});
+  const auto result = discover(fs, at("proj"));
   ASSERT_TRUE(result.ok()) << result.error().format();
   EXPECT_EQ(result->files, (Strings{"tests/test_a.py"}));
   EXPECT_EQ(result->config.source, "proj/pytest.ini");
@@ -352,7 +393,7 @@ TEST(Discover, ConfigErrorIsReturned) {
 
 TEST(Discover, MissingRootIsAnError) {
   const MemoryFileSystem fs;
-  const auto result = discover(fs, {"nowhere", {}, {}});
+  const auto result = discover(fs, at("nowhere"));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().format(),
             "nowhere: not a directory: --root must name the directory pytest runs in");
@@ -395,7 +436,7 @@ TEST(DiscoverRealFileSystem, SymlinkLoopIsSkippedWithWarning) {
   dir.write("tests/my dir/test_b.py");
   std::filesystem::create_directory_symlink("..", std::filesystem::path(dir.path()) / "tests/my dir/up");
   const RealFileSystem fs;
-  const auto result = discover(fs, {dir.path(), {}, {}});
+  const auto result = discover(fs, at(dir.path()));
   ASSERT_TRUE(result.ok()) << result.error().format();
   EXPECT_EQ(result->files, (Strings{"tests/my dir/test_b.py", "tests/test_a.py"}));
   EXPECT_EQ(messages(result->warnings), (Strings{dir.path() + "/tests/my dir/up: symlink loop: skipped"}));

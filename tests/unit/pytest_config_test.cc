@@ -99,8 +99,8 @@ PytestConfig with(std::vector<std::string> PytestConfig::*field, Strings values)
 
 PytestConfig with_ignores(Strings ignore, Strings ignore_glob) {
   PytestConfig config = config_from("cfg");
-  config.ignore = std::move(ignore);
-  config.ignore_glob = std::move(ignore_glob);
+  config.addopts.ignore = std::move(ignore);
+  config.addopts.ignore_glob = std::move(ignore_glob);
   return config;
 }
 
@@ -198,12 +198,13 @@ struct TomlCase {
   const char* name;
   std::string content;
   std::optional<PytestConfig> expected;
+  int major = 8;
 };
 
 class ParsePyproject : public testing::TestWithParam<TomlCase> {};
 
 TEST_P(ParsePyproject, ReadsPytestTable) {
-  const auto result = parse_pyproject_config(GetParam().content, "cfg");
+  const auto result = parse_pyproject_config(GetParam().content, "cfg", GetParam().major);
   ASSERT_TRUE(result.ok()) << result.error().format();
   EXPECT_EQ(*result, GetParam().expected);
 }
@@ -213,8 +214,8 @@ PytestConfig toml_expected() {
   config.testpaths = {"tests", "integration tests"};
   config.python_files = {"check_*.py", "test_*.py"};
   config.norecursedirs = {"legacy"};
-  config.ignore = {"tests/old"};
-  config.ignore_glob = {"*_slow.py"};
+  config.addopts.ignore = {"tests/old"};
+  config.addopts.ignore_glob = {"*_slow.py"};
   return config;
 }
 
@@ -233,10 +234,14 @@ INSTANTIATE_TEST_SUITE_P(
                  "[tool.pytest]\ntestpaths = [\"tests\", \"integration tests\"]\n"
                  "python_files = [\"check_*.py\", \"test_*.py\"]\nnorecursedirs = [\"legacy\"]\n"
                  "addopts = [\"--ignore=tests/old\", \"--ignore-glob=*_slow.py\"]\n",
-                 toml_expected()},
-        TomlCase{"IniOptionsWinOverNative",
+                 toml_expected(), 9},
+        TomlCase{"NativeTableNotReadBefore9", "[tool.pytest]\ntestpaths = [\"tests\"]\n", std::nullopt, 8},
+        TomlCase{"IniOptionsOnlyBefore9",
                  "[tool.pytest]\ntestpaths = [\"native\"]\n[tool.pytest.ini_options]\ntestpaths = \"ini\"\n",
-                 with(&PytestConfig::testpaths, {"ini"})},
+                 with(&PytestConfig::testpaths, {"ini"}), 7},
+        TomlCase{"IniOptionsIn9", "[tool.pytest.ini_options]\ntestpaths = \"ini\"\n",
+                 with(&PytestConfig::testpaths, {"ini"}), 9},
+        TomlCase{"EmptyNativeTableDoesNotCount", "[tool.pytest]\n", std::nullopt, 9},
         TomlCase{"EmptyIniOptionsCounts", "[tool.pytest.ini_options]\n", config_from("cfg")},
         TomlCase{"NoPytestTable", "[tool.black]\nline-length = 100\n", std::nullopt},
         TomlCase{"EmptyFile", "", std::nullopt}),
@@ -246,12 +251,13 @@ struct TomlErrorCase {
   const char* name;
   std::string content;
   std::string message;
+  int major = 8;
 };
 
 class ParsePyprojectError : public testing::TestWithParam<TomlErrorCase> {};
 
 TEST_P(ParsePyprojectError, NamesFileLineAndColumn) {
-  const auto result = parse_pyproject_config(GetParam().content, "pyproject.toml");
+  const auto result = parse_pyproject_config(GetParam().content, "pyproject.toml", GetParam().major);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().format(), GetParam().message);
 }
@@ -276,6 +282,16 @@ INSTANTIATE_TEST_SUITE_P(
         TomlErrorCase{"Table", "[tool.pytest.ini_options]\npython_files = { a = 1 }\n",
                       "pyproject.toml:2:16: python_files must be a string or a list of strings, e.g. "
                       "python_files = [\"tests\"]"},
+        TomlErrorCase{"NativeAndIniOptionsIn9",
+                      "[tool.pytest]\ntestpaths = [\"native\"]\n[tool.pytest.ini_options]\ntestpaths = \"ini\"\n",
+                      "pyproject.toml: cannot use both [tool.pytest] (native TOML types) and "
+                      "[tool.pytest.ini_options] (string-based INI format) simultaneously (pytest 9 refuses "
+                      "this file): keep one",
+                      9},
+        TomlErrorCase{"NativeStringIn9", "[tool.pytest]\ntestpaths = \"tests\"\n",
+                      "pyproject.toml:2:13: testpaths must be a list of strings in a native TOML pytest table "
+                      "(pytest 9), e.g. testpaths = [\"tests\"]",
+                      9},
         TomlErrorCase{"UnterminatedQuote", "[tool.pytest.ini_options]\naddopts = \"--ignore 'x\"\n",
                       "pyproject.toml:2:11: addopts: unterminated ' quote: add the closing ' or escape this "
                       "one as \\'"}),
@@ -288,6 +304,7 @@ struct PrecedenceCase {
   std::vector<std::pair<std::string, std::string>> files;
   std::string source;  // expected winner, "" for none
   Strings testpaths;   // expected testpaths from the winner
+  int major = 8;
 };
 
 class ReadPytestConfig : public testing::TestWithParam<PrecedenceCase> {};
@@ -295,7 +312,7 @@ class ReadPytestConfig : public testing::TestWithParam<PrecedenceCase> {};
 TEST_P(ReadPytestConfig, PicksTheFilePytestWould) {
   MemoryFileSystem fs;
   for (const auto& [path, content] : GetParam().files) fs.add_file(path, content);
-  const auto result = read_pytest_config(fs, ".");
+  const auto result = read_pytest_config(fs, ".", GetParam().major);
   ASSERT_TRUE(result.ok()) << result.error().format();
   EXPECT_EQ(result->source, GetParam().source);
   EXPECT_EQ(result->testpaths, GetParam().testpaths);
@@ -339,6 +356,36 @@ INSTANTIATE_TEST_SUITE_P(
             "setup.cfg",
             {"s"}},
         PrecedenceCase{"SetupCfgWithoutSectionSkipped", {{"setup.cfg", "[metadata]\nname = x\n"}}, "", {}},
+        PrecedenceCase{"DotPytestIniWithoutSectionCountsIn9",
+                       {{".pytest.ini", "[other]\n"}, {"pyproject.toml", kPyproject}},
+                       ".pytest.ini",
+                       {},
+                       9},
+        PrecedenceCase{"PytestTomlFirstIn9",
+                       {{"pytest.toml", "[pytest]\ntestpaths = [\"pt\"]\n"}, {"pytest.ini", ""}},
+                       "pytest.toml",
+                       {"pt"},
+                       9},
+        PrecedenceCase{"EmptyDotPytestTomlCountsIn9",
+                       {{".pytest.toml", ""}, {"pytest.ini", "[pytest]\ntestpaths = a\n"}},
+                       ".pytest.toml",
+                       {},
+                       9},
+        PrecedenceCase{"PytestTomlUnknownBefore9",
+                       {{"pytest.toml", "[pytest]\ntestpaths = [\"pt\"]\n"}, {"tox.ini", "[pytest]\ntestpaths = t\n"}},
+                       "tox.ini",
+                       {"t"},
+                       8},
+        PrecedenceCase{"NativePyprojectTableIn9",
+                       {{"pyproject.toml", "[tool.pytest]\ntestpaths = [\"n\"]\n"}, {"tox.ini", "[pytest]\n"}},
+                       "pyproject.toml",
+                       {"n"},
+                       9},
+        PrecedenceCase{"NativePyprojectTableIgnoredIn7",
+                       {{"pyproject.toml", "[tool.pytest]\ntestpaths = [\"n\"]\n"}, {"tox.ini", "[pytest]\n"}},
+                       "tox.ini",
+                       {},
+                       7},
         PrecedenceCase{"DirectoryNamedPytestIniIgnored",
                        {{"pytest.ini/x", ""}, {"tox.ini", "[pytest]\ntestpaths = t\n"}},
                        "tox.ini",
@@ -372,6 +419,102 @@ TEST(ReadPytestConfig, MalformedCandidateIsAnErrorEvenWithoutPytestSection) {
   EXPECT_EQ(result.error().format(),
             "tox.ini:2:1: unexpected line: expected 'name = value', a [section] header, or an indented "
             "continuation line");
+}
+
+// ---- parse_pytest_args ----
+
+struct ArgsCase {
+  const char* name;
+  Strings args;
+  PytestArgs expected;
+};
+
+class ParsePytestArgs : public testing::TestWithParam<ArgsCase> {};
+
+TEST_P(ParsePytestArgs, TakesWhatDecidesCollection) {
+  const auto result = parse_pytest_args(GetParam().args);
+  ASSERT_TRUE(result.ok()) << result.error().format();
+  EXPECT_EQ(*result, GetParam().expected);
+}
+
+PytestArgs paths(Strings values) {
+  PytestArgs args;
+  args.paths = std::move(values);
+  return args;
+}
+
+PytestArgs all_options() {
+  PytestArgs args = paths({"tests", "b"});
+  args.overrides = {"python_files=check_*.py", "testpaths=x"};
+  args.config_file = "ci.ini";
+  args.rootdir = "..";
+  args.ignore = {"a", "b c"};
+  args.ignore_glob = {"*_slow.py"};
+  args.doctest_glob = {"*.rst"};
+  args.doctest_modules = true;
+  args.doctest_disabled = true;
+  return args;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ParsePytestArgs,
+    testing::Values(
+        ArgsCase{"Empty", {}, {}},
+        ArgsCase{"PathsAndNodeIds", {"tests", "tests/test_a.py::TestX::test_y[1]"}, paths({"tests", "tests/test_a.py"})},
+        ArgsCase{"ValueOptionsConsumeTheirValue",
+                 {"-k", "slow", "-m", "not e2e", "-n", "4", "--junitxml", "out.xml", "--dist", "load", "-W", "error",
+                  "--durations", "10", "--cov", "src", "-x", "--tb=short", "tests"},
+                 paths({"tests"})},
+        ArgsCase{"ShortClusters", {"-vxk", "expr", "-n4", "-rA", "-qq", "a"}, paths({"a"})},
+        ArgsCase{"UnknownOptionsSkipped", {"--frobnicate", "--strict-markers", "--foo=bar", "x"}, paths({"x"})},
+        ArgsCase{"DoubleDashMakesPaths", {"--", "-weird", "x"}, paths({"-weird", "x"})},
+        ArgsCase{"EveryKnownOption",
+                 {"-o", "python_files=check_*.py", "--override-ini=testpaths=x", "-c", "ci.ini", "--rootdir=..",
+                  "--ignore", "a", "--ignore=b c", "--ignore-glob", "*_slow.py", "--doctest-glob=*.rst",
+                  "--doctest-modules", "-p", "no:doctest", "tests", "b"},
+                 all_options()},
+        ArgsCase{"AttachedShortValues", {"-ono:x=1", "-pno:doctest"}, [] {
+                   PytestArgs args;
+                   args.overrides = {"no:x=1"};
+                   args.doctest_disabled = true;
+                   return args;
+                 }()}),
+    [](const auto& test) { return std::string(test.param.name); });
+
+TEST(ParsePytestArgs, AppendsToEarlierArgs) {
+  PytestArgs first = paths({"a"});
+  first.config_file = "one.ini";
+  const auto result = parse_pytest_args({"-c", "two.ini", "b"}, first);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->paths, (Strings{"a", "b"}));
+  EXPECT_EQ(result->config_file, "two.ini");
+}
+
+TEST(ParsePytestArgs, MissingValueIsAnError) {
+  const auto result = parse_pytest_args({"tests", "-o"});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message, "-o needs a value: write '-o=NAME=VALUE'");
+}
+
+// ---- apply_override ----
+
+TEST(ApplyOverride, ReplacesSettingsAndSplitsLikeIni) {
+  PytestConfig config = default_pytest_config();
+  ASSERT_TRUE(apply_override(config, "python_files=check_*.py 'a b.py'").ok());
+  ASSERT_TRUE(apply_override(config, "testpaths=").ok());
+  ASSERT_TRUE(apply_override(config, "addopts=--ignore=x --doctest-modules").ok());
+  ASSERT_TRUE(apply_override(config, "markers=slow").ok());
+  EXPECT_EQ(config.python_files, (Strings{"check_*.py", "a b.py"}));
+  EXPECT_TRUE(config.testpaths.empty());
+  EXPECT_EQ(config.addopts.ignore, (Strings{"x"}));
+  EXPECT_TRUE(config.addopts.doctest_modules);
+}
+
+TEST(ApplyOverride, NeedsAnEqualsSign) {
+  PytestConfig config = default_pytest_config();
+  const auto result = apply_override(config, "python_files");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message, "-o/--override-ini expects option=value style (got: 'python_files')");
 }
 
 }  // namespace
