@@ -101,6 +101,9 @@ def parse_collect_only(stdout):
     """Node ids from `pytest --collect-only -q` (7.2, 8.4 and 9.1 print the same: one id per
     line, a blank line, the summary). None when the output is not an id list: the tree that a
     net verbosity of 0 prints, or the `file: count` lines of -2."""
+    stdout = re.sub(r"\x1b\[[0-9;]*m", "", stdout)  # --color=yes in addopts
+    if re.search(r"^=+ test session starts =+$", stdout, re.M):
+        return None  # verbosity 0: header and tree
     ids = []
     for line in stdout.splitlines():
         if not line.strip():
