@@ -406,6 +406,182 @@ TEST(Discover, ReportsTheAppliedConfig) {
   EXPECT_EQ(result->config, default_pytest_config());
 }
 
+// ---- rootdir and config in parent directories, pytest args, doctests, conftest ignores ----
+
+struct SetupCase {
+  const char* name;
+  Files files;
+  std::string root;
+  Strings args;
+  int major;
+  Strings expected;
+  std::string config_path;
+  std::string root_from_config = ".";
+  Strings doctest_modules = {};
+  Strings paths = {};
+  std::string env_addopts = "";
+};
+
+class DiscoverSetup : public testing::TestWithParam<SetupCase> {};
+
+TEST_P(DiscoverSetup, FindsRootdirConfigAndArgsLikePytest) {
+  const auto& c = GetParam();
+  const MemoryFileSystem fs = make_fs(c.files);
+  DiscoverOptions options = at(c.root, c.args, c.major);
+  options.env_addopts = c.env_addopts;
+  const auto result = discover(fs, options);
+  ASSERT_TRUE(result.ok()) << result.error().format();
+  EXPECT_EQ(result->files, c.expected);
+  EXPECT_EQ(result->config_path, c.config_path);
+  EXPECT_EQ(result->root_from_config, c.root_from_config);
+  EXPECT_EQ(result->doctest_modules, c.doctest_modules);
+  EXPECT_EQ(result->paths, c.paths);
+}
+
+const std::string kCheck = ini("python_files = check_*.py");
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, DiscoverSetup,
+    testing::Values(
+        SetupCase{"ConfigInParent",
+                  {{"proj/pytest.ini", kCheck}, {"proj/pkg/check_a.py", ""}, {"proj/pkg/test_b.py", ""},
+                   {"proj/check_c.py", ""}},
+                  "proj/pkg", {}, 8, {"check_a.py"}, "../pytest.ini", "pkg"},
+        SetupCase{"ConfigTwoLevelsUp",
+                  {{"setup.cfg", "[tool:pytest]\npython_files = check_*.py\n"}, {"proj/pkg/check_a.py", ""}},
+                  "proj/pkg", {}, 8, {"check_a.py"}, "../../setup.cfg", "proj/pkg"},
+        SetupCase{"NearestConfigWins",
+                  {{"proj/pytest.ini", kCheck}, {"proj/pkg/tox.ini", "[pytest]\n"}, {"proj/pkg/check_a.py", ""},
+                   {"proj/pkg/test_b.py", ""}},
+                  "proj/pkg", {}, 8, {"test_b.py"}, "tox.ini"},
+        SetupCase{"TestpathsIgnoredBelowTheRootdir",
+                  {{"proj/pytest.ini", ini("testpaths = other")}, {"proj/pkg/test_a.py", ""},
+                   {"proj/other/test_b.py", ""}},
+                  "proj/pkg", {}, 8, {"test_a.py"}, "../pytest.ini", "pkg"},
+        SetupCase{"BarePyprojectSetsRootdirIn8",
+                  {{"proj/pyproject.toml", "[tool.black]\n"}, {"proj/pkg/test_a.py", ""}},
+                  "proj/pkg", {}, 8, {"test_a.py"}, "../pyproject.toml", "pkg"},
+        SetupCase{"BarePyprojectDoesNotCountIn7",
+                  {{"proj/pyproject.toml", "[tool.black]\n"}, {"proj/pkg/test_a.py", ""}},
+                  "proj/pkg", {}, 7, {"test_a.py"}, ""},
+        SetupCase{"BarePyprojectLosesToAConfigAbove",
+                  {{"proj/pyproject.toml", "[tool.black]\n"}, {"tox.ini", "[pytest]\npython_files = check_*.py\n"},
+                   {"proj/check_a.py", ""}},
+                  "proj", {}, 8, {"check_a.py"}, "../tox.ini", "proj"},
+        SetupCase{"PytestTomlOnlyIn9",
+                  {{"pytest.toml", "[pytest]\npython_files = [\"check_*.py\"]\n"}, {"check_a.py", ""},
+                   {"test_b.py", ""}},
+                  ".", {}, 9, {"check_a.py"}, "pytest.toml"},
+        SetupCase{"PytestTomlUnknownIn8",
+                  {{"pytest.toml", "[pytest]\npython_files = [\"check_*.py\"]\n"}, {"check_a.py", ""},
+                   {"test_b.py", ""}},
+                  ".", {}, 8, {"test_b.py"}, ""},
+        SetupCase{"OverrideAndPositionalPath",
+                  {{"pytest.ini", ""}, {"unit/check_a.py", ""}, {"unit/test_b.py", ""}, {"e2e/check_c.py", ""}},
+                  ".", {"-o", "python_files=check_*.py", "./unit/"}, 8, {"unit/check_a.py"}, "pytest.ini", ".", {},
+                  {"unit"}},
+        SetupCase{"OverrideInIniAddoptsOnlyIn9",
+                  {{"pytest.ini", ini("addopts = -o python_files=check_*.py")}, {"check_a.py", ""}, {"test_b.py", ""}},
+                  ".", {}, 9, {"check_a.py"}, "pytest.ini"},
+        SetupCase{"OverrideInIniAddoptsIgnoredIn8",
+                  {{"pytest.ini", ini("addopts = -o python_files=check_*.py")}, {"check_a.py", ""}, {"test_b.py", ""}},
+                  ".", {}, 8, {"test_b.py"}, "pytest.ini"},
+        SetupCase{"PathsFromAddoptsReplaceTestpaths",
+                  {{"pytest.ini", ini("addopts = unit\ntestpaths = e2e")}, {"unit/test_a.py", ""}, {"e2e/test_b.py", ""}},
+                  ".", {}, 8, {"unit/test_a.py"}, "pytest.ini", ".", {}, {"unit"}},
+        SetupCase{"EnvAddopts",
+                  {{"pytest.ini", ""}, {"unit/test_a.py", ""}, {"e2e/test_b.py", ""}},
+                  ".", {}, 8, {"unit/test_a.py"}, "pytest.ini", ".", {}, {}, "--ignore=e2e -k 'not slow'"},
+        SetupCase{"NamedFileWhateverItsName",
+                  {{"pytest.ini", ""}, {"unit/helper.py", ""}, {"unit/test_b.py", ""}, {"notes.rst", ""}},
+                  ".", {"unit/helper.py", "notes.rst"}, 8, {"notes.rst", "unit/helper.py"}, "pytest.ini", ".", {},
+                  {"notes.rst", "unit/helper.py"}},
+        SetupCase{"ConfigFileOption",
+                  {{"pytest.ini", ""}, {"ci/ci.ini", kCheck}, {"check_a.py", ""}, {"test_b.py", ""}},
+                  ".", {"-c", "ci/ci.ini"}, 8, {"check_a.py"}, "ci/ci.ini", ".."},
+        SetupCase{"RootdirOptionDisablesTestpaths",
+                  {{"pytest.ini", ini("testpaths = a")}, {"a/test_1.py", ""}, {"b/test_2.py", ""}},
+                  ".", {"--rootdir=b"}, 8, {"a/test_1.py", "b/test_2.py"}, "pytest.ini"},
+        SetupCase{"DoctestTextFiles",
+                  {{"pytest.ini", ini("addopts = --doctest-glob=*.rst")}, {"docs/test_x.txt", ""}, {"docs/x.rst", ""}},
+                  ".", {}, 8, {"docs/x.rst"}, "pytest.ini"},
+        SetupCase{"DoctestDisabled",
+                  {{"pytest.ini", ""}, {"docs/test_x.txt", ""}, {"test_a.py", ""}},
+                  ".", {"-p", "no:doctest", "--doctest-modules"}, 8, {"test_a.py"}, "pytest.ini"},
+        SetupCase{"DoctestModules",
+                  {{"pytest.ini", ""},
+                   {"pkg/__init__.py", ""},
+                   {"pkg/conftest.py", ""},
+                   {"pkg/__main__.py", ""},
+                   {"pkg/mod.py", ""},
+                   {"pkg/test_a.py", ""},
+                   {"setup.py", "from setuptools import setup\n"},
+                   {"tools/setup.py", "print(1)\n"}},
+                  ".", {"--doctest-modules"}, 8, {"pkg/test_a.py"}, "pytest.ini", ".",
+                  {"pkg/__init__.py", "pkg/conftest.py", "pkg/mod.py", "tools/setup.py"}},
+        SetupCase{"ConftestIgnoresNearestWins",
+                  {{"pytest.ini", ""},
+                   {"conftest.py", "collect_ignore = [\"a/b/test_3.py\"]\ncollect_ignore_glob = [\"*_1.py\"]\n"},
+                   {"a/conftest.py", "collect_ignore = [\"b/test_2.py\"]\n"},
+                   {"a/test_1.py", ""},
+                   {"a/b/test_2.py", ""},
+                   {"a/b/test_3.py", ""},
+                   {"test_9.py", ""}},
+                  ".", {}, 8, {"a/b/test_3.py", "test_9.py"}, "pytest.ini"},
+        SetupCase{"ConftestAboveTheRootApplies",
+                  {{"proj/pytest.ini", ""}, {"proj/conftest.py", "collect_ignore = [\"pkg/old\"]\n"},
+                   {"proj/pkg/old/test_1.py", ""}, {"proj/pkg/test_2.py", ""}},
+                  "proj/pkg", {}, 8, {"test_2.py"}, "../pytest.ini", "pkg"},
+        SetupCase{"ConftestAboveTheRootdirAppliesOnlyIn7",
+                  {{"proj/conftest.py", "collect_ignore = [\"pkg/test_1.py\"]\n"}, {"proj/pkg/test_1.py", ""},
+                   {"proj/pkg/test_2.py", ""}},
+                  "proj/pkg", {}, 7, {"test_2.py"}, ""},
+        SetupCase{"ConftestAboveTheRootdirIgnoredIn8",
+                  {{"proj/conftest.py", "collect_ignore = [\"pkg/test_1.py\"]\n"}, {"proj/pkg/test_1.py", ""},
+                   {"proj/pkg/test_2.py", ""}},
+                  "proj/pkg", {}, 8, {"test_1.py", "test_2.py"}, ""},
+        SetupCase{"NamedArgsAreNeverIgnored",
+                  {{"pytest.ini", ini("addopts = --ignore=build")}, {"conftest.py", "collect_ignore = [\"test_b.py\"]\n"},
+                   {"build/test_a.py", ""}, {"test_b.py", ""}},
+                  ".", {"build", "test_b.py"}, 8, {"build/test_a.py", "test_b.py"}, "pytest.ini", ".", {},
+                  {"build", "test_b.py"}}),
+    [](const auto& test) { return std::string(test.param.name); });
+
+TEST(DiscoverSetup, ComputedCollectIgnoreIsAWarning) {
+  const MemoryFileSystem fs = make_fs({{"pytest.ini", ""},
+                                       {"tests/conftest.py", "import glob\ncollect_ignore = glob.glob('x*')\n"},
+                                       {"tests/test_a.py", ""}});
+  const auto result = discover(fs, at("."));
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->files, (Strings{"tests/test_a.py"}));
+  EXPECT_EQ(messages(result->warnings),
+            (Strings{"tests/conftest.py:2:1: collect_ignore is computed; shardplan cannot evaluate it: this "
+                     "statement is ignored, pass the same paths with --exclude"}));
+}
+
+TEST(DiscoverSetup, MissingArgumentIsAnError) {
+  const MemoryFileSystem fs = make_fs({{"test_a.py", ""}});
+  const auto result = discover(fs, at(".", {"tests/nope.py::test_x"}));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().format(), "tests/nope.py: file or directory not found (pytest stops with this error too)");
+}
+
+TEST(DiscoverSetup, ArgumentOutsideTheRootIsSkipped) {
+  const MemoryFileSystem fs = make_fs({{"proj/test_a.py", ""}, {"other/test_b.py", ""}});
+  const auto result = discover(fs, at("proj", {"../other", "test_a.py"}));
+  ASSERT_TRUE(result.ok()) << result.error().format();
+  EXPECT_EQ(result->files, (Strings{"test_a.py"}));
+  EXPECT_EQ(messages(result->warnings),
+            (Strings{"../other: is outside --root: skipped (a plan holds only files under its root)"}));
+}
+
+TEST(DiscoverSetup, BadOverrideIsAnError) {
+  const MemoryFileSystem fs = make_fs({{"test_a.py", ""}});
+  const auto result = discover(fs, at(".", {"-o", "python_files"}));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().format(), "-o/--override-ini expects option=value style (got: 'python_files')");
+}
+
 // ---- the real filesystem ----
 
 class TempDir {
