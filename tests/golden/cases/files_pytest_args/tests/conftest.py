@@ -1,0 +1,4 @@
+import glob
+
+collect_ignore = ["unit/helper.py"]
+collect_ignore_glob = glob.glob("gen*")
