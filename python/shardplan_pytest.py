@@ -499,8 +499,9 @@ def _is_ancestor(path, of):
 
 def locate_root(config, view):
     """The directory the plan's paths are relative to. Candidates, in order: what the plan
-    recorded about its pytest config file, pytest's rootdir, the invocation directory, and their
-    parents; the first that holds the most of the plan's files wins."""
+    recorded about its pytest config file, pytest's rootdir, the invocation directory, the paths
+    given to pytest, and the parents of rootdir and invocation directory; the first that holds
+    the most of the plan's files wins."""
     planned = view.planned_files()
     rootpath = Path(config.rootpath)
     invocation = Path(config.invocation_params.dir)
@@ -511,6 +512,13 @@ def locate_root(config, view):
         candidates.append(Path(hinted))
     for start in (rootpath, invocation):
         candidates.append(start)
+    # Paths given to pytest, and their parents up to the invocation directory: a plan made in a
+    # subdirectory that pytest is pointed at.
+    for arg in config.args:
+        path = Path(os.path.normpath(str(invocation / str(arg).split("::")[0])))
+        while path != invocation and _is_ancestor(invocation, path):
+            candidates.append(path)
+            path = path.parent
     for start in (rootpath, invocation):
         candidates.extend(start.parents)
     if not planned:
