@@ -7,6 +7,10 @@ namespace {
 
 constexpr std::string_view kNames[] = {"collect_ignore_glob", "collect_ignore"};
 
+// Hooks that change which files are collected; shardplan cannot run them.
+constexpr std::string_view kCollectionHooks[] = {"pytest_ignore_collect", "pytest_collect_file",
+                                                 "pytest_collect_directory", "pytest_pycollect_makemodule"};
+
 bool is_identifier_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
@@ -190,7 +194,23 @@ class Reader {
   }
 
  private:
+  void check_hook(std::string_view line) {
+    if (line.substr(0, 4) != "def ") return;
+    for (const auto hook : kCollectionHooks) {
+      const auto rest = line.substr(4);
+      if (rest.substr(0, hook.size()) == hook && rest.substr(hook.size(), 1) == "(") {
+        result_.warnings.push_back(error_at(
+            source_, line_, 1,
+            fmt::format("defines {}; shardplan does not run hooks, so the files it ignores or adds are not "
+                        "known: compare 'shardplan files' with 'pytest --collect-only -q' and use "
+                        "--exclude/--include",
+                        hook)));
+      }
+    }
+  }
+
   void read_line(std::string_view line) {
+    check_hook(line);
     const std::string_view name = mentioned_name(line);
     if (name.empty()) return;
     if (line.substr(0, name.size()) == name) {

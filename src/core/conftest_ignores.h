@@ -17,10 +17,11 @@ struct ConftestIgnores {
   // nullopt when the conftest never sets the name (pytest then asks the next conftest up).
   std::optional<std::vector<std::string>> collect_ignore;
   std::optional<std::vector<std::string>> collect_ignore_glob;
-  Warnings warnings;  // "source:line:column: collect_ignore is computed; ..."
+  Warnings warnings;  // "source:line:column: collect_ignore is computed; ...", hooks defined
 };
 
-// `source_name` is used in warnings (e.g. "tests/conftest.py").
+// `source_name` is used in warnings (e.g. "tests/conftest.py"). A top-level definition of a
+// collection hook (pytest_ignore_collect, pytest_collect_file, ...) is a warning too.
 ConftestIgnores parse_conftest_ignores(std::string_view content, const std::string& source_name);
 
 }  // namespace shardplan

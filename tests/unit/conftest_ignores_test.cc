@@ -69,6 +69,13 @@ INSTANTIATE_TEST_SUITE_P(
                     Strings{"a"}, {"tests/conftest.py:4:1: collect_ignore_glob is computed" + kComputed}},
         IgnoresCase{"UnterminatedList", "collect_ignore = [\"a\",\n", std::nullopt, std::nullopt,
                     {"tests/conftest.py:1:1: collect_ignore is computed" + kComputed}},
+        IgnoresCase{"CollectionHookIsAWarning",
+                    "import pytest\n\ndef pytest_ignore_collect(collection_path, config):\n    return None\n"
+                    "def pytest_collection_modifyitems(items):\n    pass\n",
+                    std::nullopt, std::nullopt,
+                    {"tests/conftest.py:3:1: defines pytest_ignore_collect; shardplan does not run hooks, so the "
+                     "files it ignores or adds are not known: compare 'shardplan files' with 'pytest --collect-only "
+                     "-q' and use --exclude/--include"}},
         IgnoresCase{"ParenthesizedStringIsNotATuple", "collect_ignore = (\"ab\")\n", std::nullopt, std::nullopt,
                     {"tests/conftest.py:1:1: collect_ignore is computed" + kComputed}}),
     [](const auto& test) { return std::string(test.param.name); });
