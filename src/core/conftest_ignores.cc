@@ -9,7 +9,8 @@ constexpr std::string_view kNames[] = {"collect_ignore_glob", "collect_ignore"};
 
 // Hooks that change which files are collected; shardplan cannot run them.
 constexpr std::string_view kCollectionHooks[] = {"pytest_ignore_collect", "pytest_collect_file",
-                                                 "pytest_collect_directory", "pytest_pycollect_makemodule"};
+                                                 "pytest_collect_directory",
+                                                 "pytest_pycollect_makemodule"};
 
 bool is_identifier_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -21,7 +22,9 @@ struct Cursor {
   std::size_t pos = 0;
 
   bool at_end() const { return pos >= text.size(); }
-  char peek(std::size_t ahead = 0) const { return pos + ahead < text.size() ? text[pos + ahead] : '\0'; }
+  char peek(std::size_t ahead = 0) const {
+    return pos + ahead < text.size() ? text[pos + ahead] : '\0';
+  }
   bool take(std::string_view token) {
     if (text.substr(pos, token.size()) != token) return false;
     pos += token.size();
@@ -32,7 +35,8 @@ struct Cursor {
   }
   // Spaces and backslash-newline continuations: what may separate tokens on one logical line.
   void skip_inline() {
-    while (peek() == ' ' || peek() == '\t' || (peek() == '\\' && peek(1) == '\n')) pos += peek() == '\\' ? 2 : 1;
+    while (peek() == ' ' || peek() == '\t' || (peek() == '\\' && peek(1) == '\n'))
+      pos += peek() == '\\' ? 2 : 1;
   }
   // Inside brackets newlines and comments are whitespace too.
   void skip_inside() {
@@ -47,10 +51,16 @@ struct Cursor {
 
 char escaped(char c) {
   switch (c) {
-    case 'n': return '\n';
-    case 't': return '\t';
-    case '\\': case '\'': case '"': return c;
-    default: return '\0';
+    case 'n':
+      return '\n';
+    case 't':
+      return '\t';
+    case '\\':
+    case '\'':
+    case '"':
+      return c;
+    default:
+      return '\0';
   }
 }
 
@@ -158,7 +168,8 @@ std::string_view mentioned_name(std::string_view line) {
   for (const auto name : kNames) {
     for (auto at = line.find(name); at != std::string_view::npos; at = line.find(name, at + 1)) {
       const auto end = at + name.size();
-      if ((at == 0 || !is_identifier_char(line[at - 1])) && (end == line.size() || !is_identifier_char(line[end])))
+      if ((at == 0 || !is_identifier_char(line[at - 1])) &&
+          (end == line.size() || !is_identifier_char(line[end])))
         return name;
     }
   }
@@ -169,7 +180,8 @@ std::string_view mentioned_name(std::string_view line) {
 bool toggles_triple_quote(std::string_view line) {
   std::size_t count = 0;
   for (const auto quotes : {std::string_view("\"\"\""), std::string_view("'''")}) {
-    for (auto at = line.find(quotes); at != std::string_view::npos; at = line.find(quotes, at + 3)) ++count;
+    for (auto at = line.find(quotes); at != std::string_view::npos; at = line.find(quotes, at + 3))
+      ++count;
   }
   return count % 2 == 1;
 }
@@ -201,10 +213,11 @@ class Reader {
       if (rest.substr(0, hook.size()) == hook && rest.substr(hook.size(), 1) == "(") {
         result_.warnings.push_back(error_at(
             source_, line_, 1,
-            fmt::format("defines {}; shardplan does not run hooks, so the files it ignores or adds are not "
-                        "known: compare 'shardplan files' with 'pytest --collect-only -q' and use "
-                        "--exclude/--include",
-                        hook)));
+            fmt::format(
+                "defines {}; shardplan does not run hooks, so the files it ignores or adds are not "
+                "known: compare 'shardplan files' with 'pytest --collect-only -q' and use "
+                "--exclude/--include",
+                hook)));
       }
     }
   }
@@ -217,7 +230,8 @@ class Reader {
       Cursor attempt = at_;
       attempt.pos += name.size();
       if (auto statement = read_statement(attempt)) {
-        apply(name == kNames[0] ? result_.collect_ignore_glob : result_.collect_ignore, std::move(*statement));
+        apply(name == kNames[0] ? result_.collect_ignore_glob : result_.collect_ignore,
+              std::move(*statement));
         line_ += count_newlines(at_.pos, attempt.pos);
         at_.pos = attempt.pos + 1;  // past the statement's last newline
         return;
@@ -226,14 +240,16 @@ class Reader {
     const bool in_block = !line.empty() && (line.front() == ' ' || line.front() == '\t');
     result_.warnings.push_back(error_at(
         source_, line_, 1,
-        fmt::format("{} {}; shardplan cannot evaluate it: this statement is ignored, pass the same paths "
-                    "with --exclude",
-                    name, in_block ? "is set inside a block (if, for, def, ...)" : "is computed")));
+        fmt::format(
+            "{} {}; shardplan cannot evaluate it: this statement is ignored, pass the same paths "
+            "with --exclude",
+            name, in_block ? "is set inside a block (if, for, def, ...)" : "is computed")));
   }
 
   int count_newlines(std::size_t from, std::size_t to) const {
     int count = 0;
-    for (std::size_t i = from; i < to && i < at_.text.size(); ++i) count += at_.text[i] == '\n' ? 1 : 0;
+    for (std::size_t i = from; i < to && i < at_.text.size(); ++i)
+      count += at_.text[i] == '\n' ? 1 : 0;
     return count;
   }
 

@@ -245,7 +245,12 @@ class Walker {
     warnings.push_back(error_in(escape_invalid_utf8(full(rel)), message));
   }
   bool fnmatch_ex(const std::string& pattern, const std::string& rel) const;
-  const ConftestIgnores& conftest(const std::string& dir);
+  struct DirIgnores {
+    std::vector<std::string> paths;  // absolute
+    std::vector<std::string> globs;  // absolute
+  };
+  const DirIgnores& dir_ignores(const std::string& dir);
+  ConftestIgnores read_conftest(const std::string& dir);
   bool below_confcutdir(const std::string& dir) const;
   bool conftest_ignores(const std::string& rel);
   bool is_ignored(const std::string& rel);
@@ -272,7 +277,7 @@ class Walker {
   std::set<std::string> ignore_;
   std::vector<std::string> ignore_glob_;
   std::vector<std::string> doctest_globs_;
-  std::map<std::string, ConftestIgnores> conftests_;  // by directory, read once
+  std::map<std::string, DirIgnores> dir_ignores_;  // by directory, each conftest.py read once
   std::vector<std::string> stack_;  // identities of the directories being walked
 };
 
@@ -283,19 +288,37 @@ bool Walker::fnmatch_ex(const std::string& pattern, const std::string& rel) cons
   return fnmatch(absolute(rel), is_absolute(pattern) ? pattern : "*/" + pattern);
 }
 
-// The collect_ignore lists of `dir`/conftest.py (empty when there is none); its warnings are
-// reported once.
-const ConftestIgnores& Walker::conftest(const std::string& dir) {
-  if (const auto it = conftests_.find(dir); it != conftests_.end()) return it->second;
-  ConftestIgnores& ignores = conftests_[dir];
+// What the conftest.py files that apply in `dir` say, read once per directory. Each list
+// comes from the nearest conftest.py (from `dir` up to the confcutdir) that sets it; entries
+// are made absolute against that conftest's directory.
+const Walker::DirIgnores& Walker::dir_ignores(const std::string& dir) {
+  if (const auto it = dir_ignores_.find(dir); it != dir_ignores_.end()) return it->second;
+  DirIgnores inherited;
+  const bool top = !below_confcutdir(parent_path(dir)) || absolute(dir) == "/" ||
+                   fs_.kind(full(parent_path(dir))) != EntryKind::directory;
+  if (!top) inherited = dir_ignores(parent_path(dir));
+  const ConftestIgnores own = read_conftest(dir);
+  const auto absolutes = [&](const std::vector<std::string>& entries) {
+    std::vector<std::string> out;
+    for (const auto& entry : entries) out.push_back(is_absolute(entry) ? normalize_lexically(entry) : absolute(join_path(dir, entry)));
+    return out;
+  };
+  if (own.collect_ignore) inherited.paths = absolutes(*own.collect_ignore);
+  if (own.collect_ignore_glob) inherited.globs = absolutes(*own.collect_ignore_glob);
+  return dir_ignores_[dir] = std::move(inherited);
+}
+
+// `dir`/conftest.py's lists (none when there is no such file); its warnings are reported.
+ConftestIgnores Walker::read_conftest(const std::string& dir) {
   const std::string path = full(join_path(dir, "conftest.py"));
-  if (fs_.kind(path) != EntryKind::file) return ignores;
-  if (auto content = fs_.read(path)) {
-    ignores = parse_conftest_ignores(*content, path);
-    warnings.insert(warnings.end(), ignores.warnings.begin(), ignores.warnings.end());
-  } else {
+  if (fs_.kind(path) != EntryKind::file) return {};
+  auto content = fs_.read(path);
+  if (!content) {
     warnings.push_back(content.error());
+    return {};
   }
+  ConftestIgnores ignores = parse_conftest_ignores(*content, path);
+  warnings.insert(warnings.end(), ignores.warnings.begin(), ignores.warnings.end());
   return ignores;
 }
 
@@ -307,30 +330,15 @@ bool Walker::below_confcutdir(const std::string& dir) const {
   return !(cut != here && (here == "/" || starts_with(cut, here + "/")));
 }
 
-// collect_ignore / collect_ignore_glob: each list comes from the nearest conftest.py (from
-// the path's directory up to the confcutdir) that sets it; entries are relative to it.
+// collect_ignore (whole paths) and collect_ignore_glob (fnmatch on the absolute path).
 bool Walker::conftest_ignores(const std::string& rel) {
-  bool ignore_found = false;
-  bool glob_found = false;
-  for (std::string dir = parent_path(rel); below_confcutdir(dir); dir = parent_path(dir)) {
-    if (fs_.kind(full(dir)) != EntryKind::directory) break;
-    const ConftestIgnores& ignores = conftest(dir);
-    if (!ignore_found && ignores.collect_ignore) {
-      ignore_found = true;
-      for (const auto& entry : *ignores.collect_ignore) {
-        if (absolute(join_path(dir, entry)) == absolute(rel)) return true;
-      }
-    }
-    if (!glob_found && ignores.collect_ignore_glob) {
-      glob_found = true;
-      for (const auto& glob : *ignores.collect_ignore_glob) {
-        const std::string pattern = is_absolute(glob) ? normalize_lexically(glob) : absolute(join_path(dir, glob));
-        if (fnmatch(absolute(rel), pattern)) return true;
-      }
-    }
-    if ((ignore_found && glob_found) || absolute(dir) == "/") break;
-  }
-  return false;
+  const std::string dir = parent_path(rel);
+  if (!below_confcutdir(dir)) return false;
+  const DirIgnores& ignores = dir_ignores(dir);
+  const std::string path = absolute(rel);
+  return std::find(ignores.paths.begin(), ignores.paths.end(), path) != ignores.paths.end() ||
+         std::any_of(ignores.globs.begin(), ignores.globs.end(),
+                     [&](const std::string& glob) { return fnmatch(path, glob); });
 }
 
 // pytest_ignore_collect: --ignore compares whole paths, --ignore-glob matches absolute ones.

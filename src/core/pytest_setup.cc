@@ -21,7 +21,8 @@ std::vector<std::string_view> components(std::string_view path) {
 
 std::string join_parts(const std::vector<std::string_view>& parts, std::size_t from = 0) {
   std::string out;
-  for (std::size_t i = from; i < parts.size(); ++i) out += (out.empty() ? "" : "/") + std::string(parts[i]);
+  for (std::size_t i = from; i < parts.size(); ++i)
+    out += (out.empty() ? "" : "/") + std::string(parts[i]);
   return out;
 }
 
@@ -29,14 +30,20 @@ std::string join_parts(const std::vector<std::string_view>& parts, std::size_t f
 class Setup {
  public:
   Setup(const FileSystem& fs, const SetupRequest& request)
-      : fs_(fs), request_(request), abs_root_(absolute_root(request.root)),
+      : fs_(fs),
+        request_(request),
+        abs_root_(absolute_root(request.root)),
         depth_(static_cast<int>(components(abs_root_).size())) {}
 
   Result<PytestSetup> run();
 
  private:
-  std::string full(const std::string& rel) const { return normalize_path(join_path(request_.root, rel)); }
-  std::string absolute(const std::string& rel) const { return normalize_path(abs_root_ + "/" + rel); }
+  std::string full(const std::string& rel) const {
+    return normalize_path(join_path(request_.root, rel));
+  }
+  std::string absolute(const std::string& rel) const {
+    return normalize_path(abs_root_ + "/" + rel);
+  }
   bool is_fs_root(const std::string& rel) const { return absolute(rel) == "/"; }
   std::vector<std::string> ancestors(const std::string& start) const;
   std::string common_ancestor(const std::vector<std::string>& dirs) const;

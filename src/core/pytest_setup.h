@@ -17,10 +17,10 @@
 namespace shardplan {
 
 struct SetupRequest {
-  std::string root = ".";          // the invocation directory, as the FileSystem names it
-  std::vector<std::string> args;   // pytest args given on the command line
-  std::string env_addopts;         // PYTEST_ADDOPTS
-  int pytest_major = 8;            // 7, 8 or 9
+  std::string root = ".";         // the invocation directory, as the FileSystem names it
+  std::vector<std::string> args;  // pytest args given on the command line
+  std::string env_addopts;        // PYTEST_ADDOPTS
+  int pytest_major = 8;           // 7, 8 or 9
 };
 
 struct PytestSetup {
