@@ -186,7 +186,9 @@ int run_audit(const AuditCommand& options) {
   const RealFileSystem fs;
   auto plan = load_plan(fs, options.plan);
   if (!plan) return fail(plan.error());
-  auto inputs = load_inputs(fs, universe_of_plan(options.universe, *plan), TimingOptions{});
+  // Every test file under the root, not only the plan's scope: a testcase from outside the scope
+  // must still resolve to its file so that the audit can name it.
+  auto inputs = load_inputs(fs, options.universe, TimingOptions{});
   if (!inputs) return fail(inputs.error());
   const std::vector<std::string>& universe = inputs->universe;
   std::vector<std::string> known = universe;  // what a testcase's dotted classname may name
