@@ -230,6 +230,7 @@ Runner setup_audit(CLI::App& command) {
                      "reports of a full run (repeatable); planned slice tests missing from it were "
                      "deleted and are not required");
   add_universe_options(command, options->universe);
+  add_pytest_args(command, options->universe);
   command.footer(
       "Fails when a planned test did not run (sliced files: every listed test that still exists; "
       "whole files: at least one testcase), a test ran more than once, a test ran outside its "

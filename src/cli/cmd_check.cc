@@ -61,6 +61,7 @@ Runner setup_check(CLI::App& command) {
   auto options = std::make_shared<CheckCommand>();
   command.add_option("--plan", options->plan, "Plan file")->required();
   add_universe_options(command, options->universe);
+  add_pytest_args(command, options->universe);
   add_timing_options(command, options->timing);
   command.add_flag("--strict", options->strict,
                    "Fail on test files the plan does not know (by default they are warnings: the "

@@ -8,12 +8,12 @@
 namespace shardplan::cli {
 
 UniverseOptions universe_of_plan(UniverseOptions given, const Plan& plan) {
-  const bool narrowed = !given.include.empty() || !given.exclude.empty() || !given.pytest_args.empty() ||
-                        !given.files_from.empty() || given.files_from_timings;
-  if (narrowed) return given;
-  given.include = plan.scope.include;
-  given.exclude = plan.scope.exclude;
-  given.pytest_args = plan.scope.paths;
+  if (!given.files_from.empty() || given.files_from_timings) return given;
+  if (given.include.empty() && given.exclude.empty()) {
+    given.include = plan.scope.include;
+    given.exclude = plan.scope.exclude;
+  }
+  if (given.pytest_args.empty()) given.pytest_args = plan.scope.paths;
   return given;
 }
 

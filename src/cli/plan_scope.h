@@ -14,9 +14,10 @@
 
 namespace shardplan::cli {
 
-// `given` when the user narrowed the universe on the command line; else the plan's scope:
-// its paths, includes and excludes. A plan made from --files-from is checked against a walk
-// (the scope rule then keeps only its files).
+// The universe options for a command that reads a plan: what the user gave, with the plan's
+// includes and excludes when the user gave neither, and its positional paths when the user gave
+// no pytest args. A plan made from --files-from is checked against a walk (the scope rule then
+// keeps only its files) unless a list is given again.
 UniverseOptions universe_of_plan(UniverseOptions given, const Plan& plan);
 
 // Node ids that exist now, normalized (xdist group suffixes removed), sorted, unique: the output

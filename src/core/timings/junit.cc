@@ -260,7 +260,10 @@ void JunitReader::State::count_unresolved() {
   if (report.unresolved++ == 0) {
     report.first_unresolved = error_at(
         source, current.line, current.column,
-        fmt::format("cannot tell the test file of <testcase classname=\"{}\" name=\"{}\">",
+        fmt::format("cannot tell the test file of <testcase classname=\"{}\" name=\"{}\">: no test "
+                    "file under --root has that module name (run from the same --root as the plan; "
+                    "if the shards collected doctests or other plugins' files, give the same "
+                    "pytest options after --, e.g. -- --doctest-modules)",
                     current.classname.value_or(""), current.name.value_or("")));
   }
 }
