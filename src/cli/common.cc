@@ -21,7 +21,9 @@ void warn(const std::string& message) { fmt::print(stderr, "shardplan: warning: 
 void note(const std::string& message) { fmt::print(stderr, "shardplan: {}\n", message); }
 
 void add_universe_options(CLI::App& command, UniverseOptions& options) {
-  command.add_option("--root", options.root, "Project root: pytest's rootdir (default: .)");
+  command.add_option("--root", options.root,
+                     "The directory pytest runs in (default: .); its config file and rootdir may be in a "
+                     "parent directory, as pytest finds them");
   command.add_option("--include", options.include,
                      "Keep only test files at or under this root-relative path (repeatable)");
   command.add_option("--exclude", options.exclude,
