@@ -167,7 +167,9 @@ def junit_cases(report):
         for child in case:
             if child.tag in ("failure", "error", "skipped"):
                 outcome = child.tag
-        cases.append((case.get("classname", ""), case.get("name", ""), outcome))
+        # xdist's loadgroup appends @group to the node ids it runs (test_x[1]@db)
+        name = re.sub(r"@[^@\[\]]*$", "", case.get("name", ""))
+        cases.append((case.get("classname", ""), name, outcome))
     return cases
 
 
