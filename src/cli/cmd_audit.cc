@@ -13,12 +13,12 @@
 #include "cli/reports.h"
 #include "core/audit.h"
 #include "cli/plan_scope.h"
+#include "cli/process.h"
 #include "core/glob.h"
 
 namespace shardplan::cli {
 namespace {
 
-constexpr std::string_view kShardField = "{shard}";
 constexpr const char* kShardProperty = "shardplan_shard";
 
 struct AuditCommand {
@@ -27,13 +27,6 @@ struct AuditCommand {
   std::vector<std::string> junit;
   std::vector<std::string> collected;
 };
-
-std::string with_shard(std::string pattern, int shard) {
-  for (auto at = pattern.find(kShardField); at != std::string::npos; at = pattern.find(kShardField)) {
-    pattern.replace(at, kShardField.size(), std::to_string(shard));
-  }
-  return pattern;
-}
 
 // The shard a report names in its properties: 0 when it names none.
 Result<int> property_shard(const JunitReport& report, int shard_count) {

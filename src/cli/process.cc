@@ -18,9 +18,6 @@
 #include "core/emit/shard_args.h"
 
 namespace shardplan::cli {
-namespace {
-
-constexpr std::string_view kShardField = "{shard}";
 
 std::string with_shard(std::string word, int shard) {
   const std::string index = std::to_string(shard);
@@ -30,6 +27,8 @@ std::string with_shard(std::string word, int shard) {
   }
   return word;
 }
+
+namespace {
 
 Result<std::vector<std::string>> plugin_arguments(const std::string& plan_path, int shard) {
   auto dir = plugin_directory();

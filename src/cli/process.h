@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/diagnostic.h"
@@ -22,6 +23,10 @@ enum class RunMode { plugin, args };
 
 // --mode plugin|args, for the commands that run shards.
 void add_mode_option(CLI::App& command, RunMode& mode);
+
+// "{shard}" in a command word or a report pattern stands for the 1-based shard index.
+inline constexpr std::string_view kShardField = "{shard}";
+std::string with_shard(std::string word, int shard);
 
 // Exit code when the command cannot be started (as a shell reports it).
 inline constexpr int kExitNotFound = 127;
