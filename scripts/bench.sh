@@ -43,10 +43,12 @@ if [ "$quick" = 0 ]; then
   /usr/bin/python3 "$root/scripts/bench_cli.py" --bin-dir "$bin" > "$results/cli.md"
   echo "bench: JUnit streaming" >&2
   /usr/bin/python3 "$root/scripts/bench_junit.py" --bin-dir "$bin" > "$results/junit.md"
+  echo "bench: xdist @group suffixes through real pytest (a few minutes)" >&2; /usr/bin/python3 "$root/bench/xdist_suffix.py" --shardplan "$bin/shardplan" --out "$results/xdist_suffix.md" > /dev/null || true
 fi
 if [ "$networkx" = 1 ]; then
   echo "bench: networkx end to end" >&2
   SHARDPLAN=$bin/shardplan bash "$root/scripts/bench_networkx.sh" 4 > /dev/null
+  SHARDPLAN=$bin/shardplan bash "$root/scripts/bench_scope_networkx.sh" 4 > /dev/null
 fi
 
 section() { if [ -f "$results/$1" ]; then cat "$results/$1"; else echo "_Not measured yet: run $2._"; fi; }
@@ -82,5 +84,7 @@ section() { if [ -f "$results/$1" ]; then cat "$results/$1"; else echo "_Not mea
   section networkx.md "scripts/bench_networkx.sh"
   echo
   cat "$root/bench/notes/networkx.md"
+  echo; echo "## 4. xdist \`@group\` suffixes in the timings, measured through real pytest"; echo; echo "Command: \`/usr/bin/python3 bench/xdist_suffix.py\` (also run by \`scripts/bench.sh\`)."; echo; section xdist_suffix.md "bench/xdist_suffix.py"
+  echo; echo "## 5. networkx with a subpackage excluded: collection time per job"; echo; echo "Command: \`bash scripts/bench_scope_networkx.sh 4 networkx/generators\` (or \`scripts/bench.sh --networkx\`)."; echo; section scope_networkx.md "scripts/bench_scope_networkx.sh"
 } > "$root/docs/benchmarks.md"
 echo "bench: wrote docs/benchmarks.md" >&2
