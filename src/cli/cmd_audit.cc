@@ -4,7 +4,6 @@
 // report's <property name="shardplan_shard" value="I"/>.
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 
 #include <fmt/format.h>
 
@@ -65,11 +64,13 @@ struct RootMapping {
 
 // The value of <property name="NAME" value="..."/> among the report's first bytes (pytest writes
 // the suite's properties before its testcases), or "" when absent.
-std::string early_property(const std::string& path, std::string_view name) {
-  std::ifstream in(path, std::ios::binary);
-  std::string buffer(1 << 16, '\0');
-  in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-  const std::string_view head(buffer.data(), static_cast<std::size_t>(in.gcount()));
+std::string early_property(const FileSystem& fs, const std::string& path, std::string_view name) {
+  std::string buffer;
+  (void)fs.read_chunks(path, 1 << 16, [&](std::string_view chunk) {
+    buffer = chunk;
+    return false;
+  });
+  const std::string_view head(buffer);
   const std::string key = fmt::format("name=\"{}\" value=\"", name);
   const auto at = head.find(key);
   if (at == std::string_view::npos) return {};
@@ -78,15 +79,15 @@ std::string early_property(const std::string& path, std::string_view name) {
   return end == std::string_view::npos ? std::string() : std::string(head.substr(start, end - start));
 }
 
-RootMapping mapping_of(const std::string& path) {
+RootMapping mapping_of(const FileSystem& fs, const std::string& path) {
   const auto below = [](const std::string& rel) {
     return rel.empty() || rel == "." || rel.compare(0, 2, "..") == 0 ? std::string() : rel;
   };
-  return {below(early_property(path, "shardplan_rootdir")), below(early_property(path, "shardplan_root"))};
+  return {below(early_property(fs, path, "shardplan_rootdir")), below(early_property(fs, path, "shardplan_root"))};
 }
 
 // Reads one report whose ids are relative to another directory than the plan's root.
-Result<JunitReport> read_mapped(const std::string& path, const RootMapping& mapping,
+Result<JunitReport> read_mapped(const FileSystem& fs, const std::string& path, const RootMapping& mapping,
                                 const std::vector<std::string>& known) {
   std::vector<std::string> reported, files;
   for (const std::string& file : known) {
@@ -95,7 +96,7 @@ Result<JunitReport> read_mapped(const std::string& path, const RootMapping& mapp
       files.push_back(file);
     }
   }
-  auto report = read_report(path, ModuleIndex(reported, files));
+  auto report = read_report(fs, path, ModuleIndex(reported, files));
   if (!report) return report;
   for (JunitCase& test : report->cases) {
     const std::string_view file = file_of(test.id);
@@ -113,8 +114,8 @@ Result<std::vector<JunitReport>> read_shard_reports(const FileSystem& fs, const 
   if (!paths) return paths.error();
   std::vector<JunitReport> reports;
   for (const std::string& path : *paths) {
-    const RootMapping mapping = mapping_of(path);
-    auto report = mapping.identity() ? read_report(path, index) : read_mapped(path, mapping, known);
+    const RootMapping mapping = mapping_of(fs, path);
+    auto report = mapping.identity() ? read_report(fs, path, index) : read_mapped(fs, path, mapping, known);
     if (!report) return report.error();
     if (mapping.identity()) warn_unresolved(*report);
     reports.push_back(std::move(*report));

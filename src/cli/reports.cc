@@ -1,8 +1,5 @@
 #include "cli/reports.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 
 #include <fmt/format.h>
 
@@ -12,17 +9,10 @@
 
 namespace shardplan::cli {
 
-Result<JunitReport> read_report(const std::string& path, const ModuleIndex& index) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return error_in(path, fmt::format("cannot read the report: {}", std::strerror(errno)));
+Result<JunitReport> read_report(const FileSystem& fs, const std::string& path, const ModuleIndex& index) {
   JunitReader reader(path, index);
-  std::string chunk(1 << 20, '\0');
-  while (in) {
-    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    const auto got = static_cast<std::size_t>(in.gcount());
-    if (got > 0 && !reader.feed(std::string_view(chunk.data(), got))) break;
-  }
-  if (in.bad()) return error_in(path, "read error");
+  auto streamed = fs.read_chunks(path, 1 << 20, [&](std::string_view chunk) { return reader.feed(chunk); });
+  if (!streamed) return streamed.error();
   return reader.finish();
 }
 
@@ -32,7 +22,7 @@ Result<std::vector<JunitReport>> read_reports(const FileSystem& fs, const std::s
   if (!paths) return paths.error();
   std::vector<JunitReport> reports;
   for (const std::string& path : *paths) {
-    auto report = read_report(path, index);
+    auto report = read_report(fs, path, index);
     if (!report) return report.error();
     warn_unresolved(*report);
     reports.push_back(std::move(*report));

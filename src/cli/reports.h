@@ -14,7 +14,7 @@
 
 namespace shardplan::cli {
 
-Result<JunitReport> read_report(const std::string& path, const ModuleIndex& index);
+Result<JunitReport> read_report(const FileSystem& fs, const std::string& path, const ModuleIndex& index);
 
 // Every report matching `pattern` (see core/glob.h), read in path order.
 Result<std::vector<JunitReport>> read_reports(const FileSystem& fs, const std::string& pattern,

@@ -42,6 +42,40 @@ std::string join_path(const std::string& a, const std::string& b) {
 
 // ---- RealFileSystem ----
 
+Result<bool> FileSystem::read_chunks(const std::string& path, std::size_t chunk,
+                                     const std::function<bool(std::string_view)>& sink) const {
+  auto content = read(path);
+  if (!content) return content.error();
+  const std::string_view all(*content);
+  for (std::size_t at = 0; at < all.size(); at += chunk) {
+    if (!sink(all.substr(at, chunk))) break;
+  }
+  return true;
+}
+
+Result<bool> RealFileSystem::read_chunks(const std::string& path, std::size_t chunk,
+                                         const std::function<bool(std::string_view)>& sink) const {
+  std::error_code ec;
+  const auto status = stdfs::status(path, ec);
+  if (ec || !stdfs::exists(status)) return error_in(path, "no such file");
+  if (stdfs::is_directory(status)) return error_in(path, "is a directory, expected a file");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return error_in(path, fmt::format("cannot open: {}", std::strerror(errno)));
+  std::string buffer(std::max<std::size_t>(chunk, 1), '\0');
+  for (;;) {
+    const ssize_t got = ::read(fd, buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      const int error = errno;
+      ::close(fd);
+      return error_in(path, fmt::format("read error: {}", std::strerror(error)));
+    }
+    if (got == 0 || !sink(std::string_view(buffer.data(), static_cast<std::size_t>(got)))) break;
+  }
+  ::close(fd);
+  return true;
+}
+
 Result<std::string> RealFileSystem::read(const std::string& path) const {
   std::error_code ec;
   const auto status = stdfs::status(path, ec);

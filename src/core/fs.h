@@ -2,8 +2,10 @@
 // FileSystem&, so tests run on an in-memory tree and never need temp directories.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/diagnostic.h"
@@ -27,6 +29,11 @@ class FileSystem {
   virtual ~FileSystem() = default;
   // Whole content of a regular file; a directory or missing file is an error naming `path`.
   virtual Result<std::string> read(const std::string& path) const = 0;
+  // Streams a regular file to `sink` in chunks of at most `chunk` bytes, in order, until the end
+  // or until `sink` returns false (then the rest is not read). For readers that never need the
+  // whole file in memory (JUnit reports) or only its head.
+  virtual Result<bool> read_chunks(const std::string& path, std::size_t chunk,
+                                   const std::function<bool(std::string_view)>& sink) const;
   virtual EntryKind kind(const std::string& path) const = 0;  // `other` when missing
   // Entries of a directory, sorted by name.
   virtual Result<std::vector<DirEntry>> list(const std::string& dir) const = 0;
@@ -39,6 +46,8 @@ class FileSystem {
 class RealFileSystem final : public FileSystem {
  public:
   Result<std::string> read(const std::string& path) const override;
+  Result<bool> read_chunks(const std::string& path, std::size_t chunk,
+                           const std::function<bool(std::string_view)>& sink) const override;
   EntryKind kind(const std::string& path) const override;
   Result<std::vector<DirEntry>> list(const std::string& dir) const override;
   std::string identity(const std::string& dir) const override;
