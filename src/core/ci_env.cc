@@ -80,17 +80,15 @@ Result<double> parse_duration(std::string_view text) {
   };
   double total = 0;
   std::string_view units = "hms";  // the units still allowed, in order
-  bool plain_number = false;
   while (!text.empty()) {
     double number = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number,
                                               std::chars_format::fixed);
-    if (error != std::errc() || !std::isfinite(number) || number < 0 || plain_number) return bad();
+    if (error != std::errc() || !std::isfinite(number) || number < 0) return bad();
     text.remove_prefix(static_cast<std::size_t>(end - text.data()));
     if (text.empty()) {
       if (units.size() != 3) return bad();  // "1h30" is ambiguous
       total += number;
-      plain_number = true;
       break;
     }
     const auto unit = units.find(text[0]);
