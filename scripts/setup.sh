@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build git
-  libsimdjson-dev nlohmann-json3-dev libpugixml-dev libexpat1-dev libcli11-dev libfmt-dev
+  libsimdjson-dev nlohmann-json3-dev libexpat1-dev libcli11-dev libfmt-dev
   libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 python3-pytest python3-pytest-xdist
