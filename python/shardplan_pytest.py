@@ -294,10 +294,8 @@ def load_plan(path, shard):
 
 def _junit_report(config):
     """pytest's LogXML object when --junitxml is active, else None."""
-    try:
-        from _pytest.junitxml import xml_key
-    except ImportError:  # pragma: no cover - very old pytest
-        return getattr(config, "_xml", None)
+    from _pytest.junitxml import xml_key  # pytest >= 7.0; MIN_PYTEST is 7.2
+
     return config.stash.get(xml_key, None)
 
 
