@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/plan/tolerances.h"
+
 namespace shardplan {
 namespace {
 
@@ -28,7 +30,7 @@ OverheadFit fit_overheads(const std::vector<ShardObservation>& points) {
     sx += x, sy += y, sxx += x * x, sxy += x * y;
   }
   const double denominator = n * sxx - sx * sx;
-  fit.file_overhead_identified = std::fabs(denominator) > 1e-9 * std::max(1.0, n * sxx);
+  fit.file_overhead_identified = std::fabs(denominator) > kFloatSlack * std::max(1.0, n * sxx);
   // Candidates on the boundary of a, b >= 0, and the free optimum when it is feasible.
   std::vector<std::pair<double, double>> candidates{
       {std::max(0.0, sy / n), 0.0}, {0.0, sxx > 0 ? std::max(0.0, sxy / sxx) : 0.0}, {0.0, 0.0}};
@@ -40,7 +42,7 @@ OverheadFit fit_overheads(const std::vector<ShardObservation>& points) {
   double best = INFINITY;
   for (const auto& [a, b] : candidates) {
     const double error = squared_error(points, a, b);
-    if (error < best - 1e-12) best = error, fit.shard_overhead = a, fit.file_overhead = b;
+    if (error < best - kRoundingNoise) best = error, fit.shard_overhead = a, fit.file_overhead = b;
   }
   fit.rms_error = std::sqrt(best / n);
   for (const ShardObservation& p : points) {

@@ -7,6 +7,8 @@
 #include <set>
 #include <tuple>
 
+#include "core/plan/tolerances.h"
+
 namespace shardplan {
 namespace {
 
@@ -166,7 +168,7 @@ void improve(Packing& packing, const std::vector<PackItem>& items, double good_e
   for (std::size_t round = 0; round < max_rounds; ++round) {
     const std::size_t heavy = heaviest_bin(packing.loads);
     if (packing.loads[heavy] <= good_enough) return;
-    const double limit = packing.loads[heavy] * (1 - 1e-12) - 1e-12;
+    const double limit = strictly_below(packing.loads[heavy]);
     Candidate best;
     const std::vector<std::size_t> light = lightest_first(packing.loads);
     consider_moves(bins, heavy, light, limit, best);

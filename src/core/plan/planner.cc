@@ -11,6 +11,7 @@
 
 #include "core/plan/pack.h"
 #include "core/plan/slicing.h"
+#include "core/plan/tolerances.h"
 
 namespace shardplan {
 namespace {
@@ -115,7 +116,7 @@ void shift_cuts(const PlanContext& context, Layout& layout) {
   }
   auto& loads = layout.packing.loads;
   auto& bin_of = layout.packing.bin_of;
-  const double slack = 1e-3 * context.bound;
+  const double slack = kCoarseCutAllowance * context.bound;
   struct Shift {
     double top = 0;  // the larger of the two shards' loads afterwards
     int level = 0;
@@ -127,7 +128,7 @@ void shift_cuts(const PlanContext& context, Layout& layout) {
     const auto heavy = static_cast<std::size_t>(std::max_element(loads.begin(), loads.end()) - loads.begin());
     if (loads[heavy] <= context.good_enough) return;
     std::vector<Shift> shifts;
-    double best_top = loads[heavy] * (1 - 1e-12) - 1e-12;
+    double best_top = strictly_below(loads[heavy]);
     for (const std::size_t item : slice_items) {
       if (static_cast<std::size_t>(bin_of[item]) != heavy) continue;
       const auto [f, s] = layout.origin[item];
@@ -306,7 +307,7 @@ std::optional<Layout> fill_layout(const PlanContext& context, double target, boo
   layout.cuts.resize(work.files.size());
   std::vector<int> file_bin(work.files.size(), -1);
   std::vector<std::vector<int>> slice_bins(work.files.size());
-  const double slack = 1e-3 * target;
+  const double slack = kCoarseCutAllowance * target;
   for (const std::size_t f : order) {
     if (!is_material[f]) {
       const std::size_t b = bins.lightest();
@@ -414,7 +415,7 @@ std::optional<Layout> anchored_fill_layout(const PlanContext& context, double ta
       place(piece.file, piece.range, b);
     }
   }
-  const double slack = 1e-3 * target;
+  const double slack = kCoarseCutAllowance * target;
   for (const std::size_t f : material) {
     const FileCutter& cutter = *context.cutters[f];
     const double overhead = context.overheads[f];
@@ -485,8 +486,8 @@ double lower_bound(const Workload& work, const PlanOptions& options,
 // A layout with more slices must be clearly faster (0.1%): every slice re-imports its file.
 bool better_layout(const Layout& a, const Layout& b) {
   const double ma = a.packing.makespan(), mb = b.packing.makespan();
-  if (a.slices > b.slices) return ma < mb * (1 - 1e-3);
-  return ma < mb * (1 + 1e-9) && (ma < mb * (1 - 1e-9) || a.slices < b.slices);
+  if (a.slices > b.slices) return ma < mb * (1 - kSliceMustWin);
+  return ma < mb * (1 + kFloatSlack) && (ma < mb * (1 - kFloatSlack) || a.slices < b.slices);
 }
 
 void keep_better(Layout& best, Layout&& candidate, int shards) {
@@ -500,12 +501,12 @@ void keep_better(Layout& best, Layout&& candidate, int shards) {
 Layout best_sliced_layout(const PlanContext& context, double low, double high) {
   const int shards = context.options.shards;
   Layout best = layout_for_target(context, high);
-  for (int step = 0; step < 12 && high - low > 1e-4 * high &&
+  for (int step = 0; step < 12 && high - low > kTargetResolution * high &&
                      best.packing.makespan() > context.good_enough;
        ++step) {
     const double target = low + (high - low) / 2;
     Layout candidate = layout_for_target(context, target);
-    const bool reached = candidate.packing.makespan() <= target * (1 + 1e-9);
+    const bool reached = candidate.packing.makespan() <= target * (1 + kFloatSlack);
     keep_better(best, std::move(candidate), shards);
     (reached ? high : low) = target;
   }
@@ -526,13 +527,13 @@ Layout best_sliced_layout(const PlanContext& context, double low, double high) {
   for (const int order : {0, 1, 2, 3}) {
     double fill_low = context.bound, fill_high = best.packing.makespan();
     if (order == 3 && adjacent_pair < fill_low / 4) continue;
-    for (int step = 0; step < 12 && fill_high - fill_low > 1e-4 * fill_high &&
+    for (int step = 0; step < 12 && fill_high - fill_low > kTargetResolution * fill_high &&
                        best.packing.makespan() > context.good_enough;
          ++step) {
       const double target = fill_low + (fill_high - fill_low) / 2;
       std::optional<Layout> candidate = order < 2 ? fill_layout(context, target, order == 0)
                                                   : anchored_fill_layout(context, target, order == 2);
-      const bool reached = candidate && candidate->packing.makespan() <= target * (1 + 1e-9);
+      const bool reached = candidate && candidate->packing.makespan() <= target * (1 + kFloatSlack);
       if (candidate) keep_better(best, std::move(*candidate), shards);
       (reached ? fill_high : fill_low) = target;
     }
@@ -633,11 +634,11 @@ Result<Plan> make_plan(const Workload& work, const PlanOptions& options) {
   PlanContext context(work, options);
   const double bound = lower_bound(work, options, context.overheads);
   context.bound = bound;
-  context.good_enough = bound * (1 + 1e-3);
+  context.good_enough = bound * (1 + kNearBound);
   std::optional<Layout> chosen;
   if (files_suffice) chosen = whole_file_layout(context);
   // Slicing is tried only when the whole-file plan is more than 0.1% above the bound.
-  if (options.allow_slicing && (!chosen || chosen->packing.makespan() > bound * (1 + 1e-3))) {
+  if (options.allow_slicing && (!chosen || chosen->packing.makespan() > bound * (1 + kNearBound))) {
     double high = 0;
     for (std::size_t f = 0; f < work.files.size(); ++f) {
       high = std::max(high, work.files[f].seconds + context.overheads[f]);
@@ -645,7 +646,7 @@ Result<Plan> make_plan(const Workload& work, const PlanOptions& options) {
     if (chosen) high = std::min(high, chosen->packing.makespan());
     context.prepare_cutters();
     Layout sliced = best_sliced_layout(context, bound, std::max(high, bound));
-    if (!chosen || sliced.packing.makespan() < chosen->packing.makespan() * (1 - 1e-9)) {
+    if (!chosen || sliced.packing.makespan() < chosen->packing.makespan() * (1 - kFloatSlack)) {
       chosen = std::move(sliced);
     }
   }

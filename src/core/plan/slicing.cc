@@ -4,6 +4,8 @@
 #include <iterator>
 #include <string_view>
 
+#include "core/plan/tolerances.h"
+
 namespace shardplan {
 namespace {
 
@@ -54,7 +56,7 @@ double min_cap(const std::vector<SliceRange>& units, std::size_t count) {
     hi += unit.seconds;
   }
   if (greedy(units, lo).size() <= count) return lo;
-  for (int step = 0; step < 64 && hi - lo > 1e-9 * std::max(1.0, hi); ++step) {
+  for (int step = 0; step < 64 && hi - lo > kFloatSlack * std::max(1.0, hi); ++step) {
     const double mid = lo + (hi - lo) / 2;
     (greedy(units, mid).size() <= count ? hi : lo) = mid;
   }
@@ -100,7 +102,7 @@ SliceRange FileCutter::fill(std::size_t begin, double capacity, double slack) co
   const std::size_t count = tests_->size();
   if (begin >= count) return {begin, begin, 0};
   // Furthest end whose seconds fit: prefix_ is non-decreasing (durations are >= 0).
-  const double limit = prefix_[begin] + capacity * (1 + 1e-12);
+  const double limit = prefix_[begin] + capacity * (1 + kRoundingNoise);
   const auto past = std::upper_bound(prefix_.begin() + static_cast<std::ptrdiff_t>(begin) + 1,
                                      prefix_.end(), limit);
   const auto finest = static_cast<std::size_t>(past - prefix_.begin()) - 1;
@@ -158,7 +160,7 @@ std::vector<SliceRange> FileCutter::cut_into(std::size_t count) const {
     const auto& units = units_[level];
     if (units.size() < count && level < kLevels - 1) continue;
     const double cap = level < kLevels - 1 ? min_cap(units, count) : best;
-    if (level < kLevels - 1 && cap > best * 1.01 + 1e-9) continue;
+    if (level < kLevels - 1 && cap > best * kCoarseIntoFactor + kFloatSlack) continue;
     auto parts = greedy(units, cap);
     split_until(parts, *tests_, count);
     return parts;
