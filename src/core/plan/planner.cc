@@ -20,12 +20,17 @@ namespace {
 struct Layout {
   std::vector<std::vector<SliceRange>> cuts;
   std::vector<PackItem> items;
-  std::vector<std::pair<std::size_t, std::size_t>> origin;  // item -> (file, slice or npos)
+  std::vector<std::pair<std::size_t, std::size_t>> origin;  // item -> (file, slice or kWholeFile)
   Packing packing;
   std::size_t slices = 0;
 };
 
-constexpr std::size_t kWhole = std::numeric_limits<std::size_t>::max();
+// Layout::origin's slice index for an item that is a whole file.
+constexpr std::size_t kWholeFile = std::numeric_limits<std::size_t>::max();
+// FillBins::lightest_without when every bin already holds a slice of the file at hand.
+constexpr std::size_t kNoBin = std::numeric_limits<std::size_t>::max();
+// ensure_enough_pieces: no file can be cut into more pieces.
+constexpr std::size_t kNoFile = std::numeric_limits<std::size_t>::max();
 
 // Per-file overheads, looked up once per plan (index = position in the workload).
 std::vector<double> overheads_of(const Workload& work, const PlanOptions& options) {
@@ -43,7 +48,7 @@ void build_items(const Workload& work, const std::vector<double>& overheads, Lay
     const auto& cut = layout.cuts[f];
     if (cut.size() < 2) {
       layout.items.push_back({file.seconds + overheads[f], layout.items.size(), -1});
-      layout.origin.emplace_back(f, kWhole);
+      layout.origin.emplace_back(f, kWholeFile);
       continue;
     }
     for (std::size_t s = 0; s < cut.size(); ++s) {
@@ -85,14 +90,14 @@ void ensure_enough_pieces(const PlanContext& context, std::vector<std::vector<Sl
   const auto shards = static_cast<std::size_t>(options.shards);
   std::vector<bool> changed(work.files.size(), false);
   for (; total < shards; ++total) {
-    std::size_t pick = kWhole;
+    std::size_t pick = kNoFile;
     double pick_weight = -1;
     for (std::size_t f = 0; f < work.files.size(); ++f) {
       if (!sliceable(work.files[f]) || pieces[f] >= work.files[f].tests.size()) continue;
       const double per_piece = work.files[f].seconds / static_cast<double>(pieces[f]);
       if (per_piece > pick_weight) pick = f, pick_weight = per_piece;
     }
-    if (pick == kWhole) return;
+    if (pick == kNoFile) return;
     ++pieces[pick];
     changed[pick] = true;
   }
@@ -112,7 +117,7 @@ void shift_cuts(const PlanContext& context, Layout& layout) {
   // items item - 1 and item + 1.
   std::vector<std::size_t> slice_items;
   for (std::size_t item = 0; item < layout.items.size(); ++item) {
-    if (layout.origin[item].second != kWhole) slice_items.push_back(item);
+    if (layout.origin[item].second != kWholeFile) slice_items.push_back(item);
   }
   auto& loads = layout.packing.loads;
   auto& bin_of = layout.packing.bin_of;
@@ -239,12 +244,12 @@ class FillBins {
     by_load_.emplace(loads_[bin], bin);
   }
   // The lightest bin not in `used` (the bins that already hold a slice of the file at hand);
-  // kWhole when every bin is used.
+  // kNoBin when every bin is used.
   std::size_t lightest_without(const std::vector<int>& used) const {
     for (const auto& [load, bin] : by_load_) {
       if (std::find(used.begin(), used.end(), static_cast<int>(bin)) == used.end()) return bin;
     }
-    return kWhole;
+    return kNoBin;
   }
   bool none_empty() const { return std::find(members_.begin(), members_.end(), 0u) == members_.end(); }
 
@@ -262,7 +267,7 @@ Layout finish_fill(const PlanContext& context, Layout layout, const std::vector<
   layout.packing.loads.assign(static_cast<std::size_t>(context.options.shards), 0);
   for (std::size_t item = 0; item < layout.items.size(); ++item) {
     const auto [f, s] = layout.origin[item];
-    const int bin = s == kWhole ? file_bin[f] : slice_bins[f][s];
+    const int bin = s == kWholeFile ? file_bin[f] : slice_bins[f][s];
     layout.packing.bin_of[item] = bin;
     layout.packing.loads[static_cast<std::size_t>(bin)] += layout.items[item].weight;
   }
@@ -407,7 +412,7 @@ std::optional<Layout> anchored_fill_layout(const PlanContext& context, double ta
   for (const Piece& piece : pieces) {
     const bool whole = piece.range.end == 0;
     const std::size_t b = whole ? bins.lightest() : bins.lightest_without(used[piece.file]);
-    if (b == kWhole) return std::nullopt;
+    if (b == kNoBin) return std::nullopt;
     if (whole) {
       file_bin[piece.file] = static_cast<int>(b);
       bins.add(b, piece.weight);
@@ -422,7 +427,7 @@ std::optional<Layout> anchored_fill_layout(const PlanContext& context, double ta
     for (const SliceRange& run : sand[f]) {
       for (std::size_t begin = run.begin; begin < run.end;) {
         const std::size_t b = bins.lightest_without(used[f]);
-        if (b == kWhole) return std::nullopt;
+        if (b == kNoBin) return std::nullopt;
         const SliceRange fitted = cutter.fill(begin, target - bins.load(b) - overhead, slack);
         // At least one test; never into the anchors after the run (they are placed).
         const SliceRange slice =
@@ -594,7 +599,7 @@ Plan assemble_plan(const PlanContext& context, const Layout& layout) {
     Shard& shard = plan.shards[static_cast<std::size_t>(layout.packing.bin_of[item])];
     const auto [f, s] = layout.origin[item];
     const FileWork& file = work.files[f];
-    if (s == kWhole) {
+    if (s == kWholeFile) {
       shard.files.push_back(file.path);
       shard.predicted_seconds += file.seconds + context.overheads[f];
     } else {
