@@ -118,6 +118,15 @@ for key, name in approaches:
         once = "yes" if not (twice or missing or extra) else f"**NO**: {twice} twice, {missing} missing, {extra} extra"
     lines.append(f"| {name} | " + " | ".join(f"{m:.2f}" for m in med)
                  + f" | {max(med):.2f} | {sum(med):.2f} | {', '.join(map(str, counts))} | {once} |")
+slowest = {key: max(statistics.median(walls[key, g]) for g in range(1, shards + 1)) for key, _ in approaches}
+total = {key: sum(statistics.median(walls[key, g]) for g in range(1, shards + 1)) for key, _ in approaches}
+lines.append("")
+lines.append(f"Slowest job: shardplan {slowest['shardplan']:.2f} s, {slowest['shardplan'] / slowest['whole']:.2f}x the "
+             f"whole tree's {slowest['whole']:.2f} s and {slowest['shardplan'] / slowest['split']:.2f}x pytest-split's "
+             f"{slowest['split']:.2f} s; all jobs together {total['shardplan']:.1f} s against {total['whole']:.1f} s and "
+             f"{total['split']:.1f} s. pytest-split imports every file of the scope in every job and then deselects; "
+             f"a shardplan job imports only its own files, and the excluded subpackage is left out by the plan's "
+             f"scope, not by a command-line `--ignore`.")
 spread = {key: max(max(walls[key, g]) - min(walls[key, g]) for g in range(1, shards + 1)) for key, _ in approaches}
 lines.append("")
 lines.append("Largest spread of one job's 3 runs: " + ", ".join(f"{k} {v:.2f} s" for k, v in spread.items())
