@@ -34,7 +34,6 @@ class Runner:
         self.cwd = os.path.normpath(os.path.join(root, layout.cwd))
         env = target.env()
         env.pop("PYTEST_ADDOPTS", None)
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
         env.update(layout.env)
         self.env = env
 
