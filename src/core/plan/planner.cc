@@ -16,6 +16,16 @@
 namespace shardplan {
 namespace {
 
+// Layout::origin's slice index for an item that is a whole file.
+constexpr std::size_t kWholeFile = std::numeric_limits<std::size_t>::max();
+// FillBins::lightest_without when every bin already holds a slice of the file at hand.
+constexpr std::size_t kNoBin = std::numeric_limits<std::size_t>::max();
+// file_to_cut_further when no file can be cut into more pieces.
+constexpr std::size_t kNoFile = std::numeric_limits<std::size_t>::max();
+
+// Steps of each bisection on a makespan target (it may stop earlier, see keep_bisecting).
+constexpr int kBisectionSteps = 12;
+
 // One candidate layout: for each file, its cut into slices (empty: kept whole).
 struct Layout {
   std::vector<std::vector<SliceRange>> cuts;
@@ -24,13 +34,6 @@ struct Layout {
   Packing packing;
   std::size_t slices = 0;
 };
-
-// Layout::origin's slice index for an item that is a whole file.
-constexpr std::size_t kWholeFile = std::numeric_limits<std::size_t>::max();
-// FillBins::lightest_without when every bin already holds a slice of the file at hand.
-constexpr std::size_t kNoBin = std::numeric_limits<std::size_t>::max();
-// ensure_enough_pieces: no file can be cut into more pieces.
-constexpr std::size_t kNoFile = std::numeric_limits<std::size_t>::max();
 
 // Per-file overheads, looked up once per plan (index = position in the workload).
 std::vector<double> overheads_of(const Workload& work, const PlanOptions& options) {
@@ -41,6 +44,10 @@ std::vector<double> overheads_of(const Workload& work, const PlanOptions& option
 }
 
 bool sliceable(const FileWork& file) { return !file.estimated && file.tests.size() >= 2; }
+
+std::size_t heaviest_bin(const std::vector<double>& loads) {
+  return static_cast<std::size_t>(std::max_element(loads.begin(), loads.end()) - loads.begin());
+}
 
 void build_items(const Workload& work, const std::vector<double>& overheads, Layout& layout) {
   for (std::size_t f = 0; f < work.files.size(); ++f) {
@@ -78,25 +85,35 @@ struct PlanContext {
       if (sliceable(file)) cutters.back().emplace(file.tests);
     }
   }
+  // File `f`'s seconds with its overhead: what it weighs kept whole.
+  double file_weight(std::size_t f) const { return work.files[f].seconds + overheads[f]; }
 };
+
+// The sliceable file whose pieces are heaviest among those that can take one more piece
+// (at most one per test); kNoFile when none can.
+std::size_t file_to_cut_further(const Workload& work, const std::vector<std::size_t>& pieces) {
+  std::size_t pick = kNoFile;
+  double pick_weight = -1;
+  for (std::size_t f = 0; f < work.files.size(); ++f) {
+    if (!sliceable(work.files[f]) || pieces[f] >= work.files[f].tests.size()) continue;
+    const double per_piece = work.files[f].seconds / static_cast<double>(pieces[f]);
+    if (per_piece > pick_weight) pick = f, pick_weight = per_piece;
+  }
+  return pick;
+}
 
 // Adds slices (to the files whose pieces are heaviest) until there are at least N items.
 void ensure_enough_pieces(const PlanContext& context, std::vector<std::vector<SliceRange>>& cuts) {
   const Workload& work = context.work;
-  const PlanOptions& options = context.options;
   std::size_t total = 0;
   std::vector<std::size_t> pieces(work.files.size());
-  for (std::size_t f = 0; f < cuts.size(); ++f) total += pieces[f] = std::max<std::size_t>(1, cuts[f].size());
-  const auto shards = static_cast<std::size_t>(options.shards);
+  for (std::size_t f = 0; f < cuts.size(); ++f) {
+    total += pieces[f] = std::max<std::size_t>(1, cuts[f].size());
+  }
+  const auto shards = static_cast<std::size_t>(context.options.shards);
   std::vector<bool> changed(work.files.size(), false);
   for (; total < shards; ++total) {
-    std::size_t pick = kNoFile;
-    double pick_weight = -1;
-    for (std::size_t f = 0; f < work.files.size(); ++f) {
-      if (!sliceable(work.files[f]) || pieces[f] >= work.files[f].tests.size()) continue;
-      const double per_piece = work.files[f].seconds / static_cast<double>(pieces[f]);
-      if (per_piece > pick_weight) pick = f, pick_weight = per_piece;
-    }
+    const std::size_t pick = file_to_cut_further(work, pieces);
     if (pick == kNoFile) return;
     ++pieces[pick];
     changed[pick] = true;
@@ -106,86 +123,130 @@ void ensure_enough_pieces(const PlanContext& context, std::vector<std::vector<Sl
   }
 }
 
+// Moving the cut between a slice on the heaviest shard and its neighbour slice of one file.
+struct Shift {
+  double top = 0;                   // the larger of the two shards' loads afterwards
+  int level = 0;                    // boundary level of the new cut (0 is the coarsest)
+  std::size_t item = 0, other = 0;  // the heavy slice and its neighbour
+  std::size_t cut = 0;              // new boundary between them (a test index)
+};
+
+// The shifts out of one heaviest shard, in one round of shift_cuts. Keeps those whose top is
+// within the coarse-cut allowance of the lowest top found so far.
+class ShiftSearch {
+ public:
+  ShiftSearch(const PlanContext& context, const Layout& layout, std::size_t heavy)
+      : context_(context), layout_(layout), heavy_(heavy),
+        allowance_(kCoarseCutAllowance * context.bound),
+        best_top_(strictly_below(layout.packing.loads[heavy])) {}
+
+  // The shifts that hand the last tests of slice item `item` to the next slice, or its first
+  // tests to the previous one. build_items emits the slices of one file as consecutive items,
+  // so the neighbours are items item + 1 and item - 1.
+  void add_shifts_of(std::size_t item) {
+    const auto [f, s] = layout_.origin[item];
+    const auto& cut = layout_.cuts[f];
+    const auto& tests = context_.work.files[f].tests;
+    if (s + 1 < cut.size()) {
+      double moved = 0;
+      for (std::size_t e = cut[s].end - 1; e > cut[s].begin; --e) {
+        moved += tests[e].seconds;
+        if (!consider(item, item + 1, e, moved)) break;
+      }
+    }
+    if (s > 0) {
+      double moved = 0;
+      for (std::size_t b = cut[s].begin + 1; b < cut[s].end; ++b) {
+        moved += tests[b - 1].seconds;
+        if (!consider(item, item - 1, b, moved)) break;
+      }
+    }
+  }
+
+  // Among the shifts within the allowance of the lowest top, the one at the coarsest boundary
+  // (then the lowest top, then the first found); null when no shift lowers the heaviest shard.
+  const Shift* pick() const {
+    const Shift* best = nullptr;
+    for (const Shift& shift : shifts_) {
+      if (shift.top > best_top_ + allowance_) continue;
+      if (!best || shift.level < best->level ||
+          (shift.level == best->level && shift.top < best->top)) {
+        best = &shift;
+      }
+    }
+    return best;
+  }
+
+ private:
+  // Records moving `moved` seconds from `item` to `other` with the new cut before test
+  // `boundary`. False once `other`'s shard would reach the heaviest: moving more only hurts.
+  bool consider(std::size_t item, std::size_t other, std::size_t boundary, double moved) {
+    const auto& loads = layout_.packing.loads;
+    const auto to = static_cast<std::size_t>(layout_.packing.bin_of[other]);
+    if (loads[to] + moved >= loads[heavy_]) return false;
+    const double top = std::max(loads[heavy_] - moved, loads[to] + moved);
+    if (top <= best_top_ + allowance_) {
+      const FileCutter& cutter = *context_.cutters[layout_.origin[item].first];
+      shifts_.push_back({top, cutter.boundary_level(boundary), item, other, boundary});
+      best_top_ = std::min(best_top_, top);
+    }
+    return true;
+  }
+
+  const PlanContext& context_;
+  const Layout& layout_;
+  std::size_t heavy_;
+  double allowance_;
+  double best_top_;  // the lowest top so far; starts just below the heaviest load
+  std::vector<Shift> shifts_;
+};
+
+// Moves the cut between `shift`'s two slices and updates their weights and their shards' loads.
+void apply_shift(const PlanContext& context, Layout& layout, const Shift& shift) {
+  const auto [f, s] = layout.origin[shift.item];
+  auto& cut = layout.cuts[f];
+  const std::size_t other_slice = layout.origin[shift.other].second;
+  (other_slice > s ? cut[s].end : cut[s].begin) = shift.cut;
+  (other_slice > s ? cut[other_slice].begin : cut[other_slice].end) = shift.cut;
+  auto& loads = layout.packing.loads;
+  for (const std::size_t changed : {shift.item, shift.other}) {
+    const std::size_t slice = layout.origin[changed].second;
+    const auto bin = static_cast<std::size_t>(layout.packing.bin_of[changed]);
+    loads[bin] -= layout.items[changed].weight;
+    cut[slice] = context.cutters[f]->range(cut[slice].begin, cut[slice].end);
+    layout.items[changed].weight = cut[slice].seconds + context.overheads[f];
+    loads[bin] += layout.items[changed].weight;
+  }
+}
+
+std::vector<std::size_t> slice_items_of(const Layout& layout) {
+  std::vector<std::size_t> slice_items;
+  for (std::size_t item = 0; item < layout.items.size(); ++item) {
+    if (layout.origin[item].second != kWholeFile) slice_items.push_back(item);
+  }
+  return slice_items;
+}
+
 // Moves tests across the cut between two adjacent slices of one file while that lowers the
 // heaviest shard: the slices stay contiguous, cover the same tests and keep their shards, so
 // the cuts follow the packing instead of only the packing following the cuts. Among shifts
 // that come within 0.1% of the bound of the best one, the cut at the coarsest boundary wins.
 void shift_cuts(const PlanContext& context, Layout& layout) {
   if (layout.slices == 0) return;
-  const Workload& work = context.work;
-  // build_items emits the slices of one file as consecutive items, so slice s's neighbours are
-  // items item - 1 and item + 1.
-  std::vector<std::size_t> slice_items;
-  for (std::size_t item = 0; item < layout.items.size(); ++item) {
-    if (layout.origin[item].second != kWholeFile) slice_items.push_back(item);
-  }
-  auto& loads = layout.packing.loads;
-  auto& bin_of = layout.packing.bin_of;
-  const double slack = kCoarseCutAllowance * context.bound;
-  struct Shift {
-    double top = 0;  // the larger of the two shards' loads afterwards
-    int level = 0;
-    std::size_t item = 0, other = 0;  // the heavy slice and its neighbour
-    std::size_t cut = 0;              // new boundary between them (a test index)
-  };
+  const std::vector<std::size_t> slice_items = slice_items_of(layout);
+  const auto& loads = layout.packing.loads;
   const std::size_t max_rounds = 4 * slice_items.size() + 100;
   for (std::size_t round = 0; round < max_rounds; ++round) {
-    const auto heavy = static_cast<std::size_t>(std::max_element(loads.begin(), loads.end()) - loads.begin());
+    const std::size_t heavy = heaviest_bin(loads);
     if (loads[heavy] <= context.good_enough) return;
-    std::vector<Shift> shifts;
-    double best_top = strictly_below(loads[heavy]);
+    ShiftSearch search(context, layout, heavy);
     for (const std::size_t item : slice_items) {
-      if (static_cast<std::size_t>(bin_of[item]) != heavy) continue;
-      const auto [f, s] = layout.origin[item];
-      const auto& cut = layout.cuts[f];
-      const auto& tests = work.files[f].tests;
-      const FileCutter& cutter = *context.cutters[f];
-      const auto consider = [&](std::size_t other, std::size_t boundary, double moved) {
-        const auto to = static_cast<std::size_t>(bin_of[other]);
-        if (loads[to] + moved >= loads[heavy]) return false;
-        const double top = std::max(loads[heavy] - moved, loads[to] + moved);
-        if (top <= best_top + slack) {
-          shifts.push_back({top, cutter.boundary_level(boundary), item, other, boundary});
-          best_top = std::min(best_top, top);
-        }
-        return true;
-      };
-      if (s + 1 < cut.size()) {  // its last tests go to the next slice
-        double moved = 0;
-        for (std::size_t e = cut[s].end - 1; e > cut[s].begin; --e) {
-          moved += tests[e].seconds;
-          if (!consider(item + 1, e, moved)) break;
-        }
-      }
-      if (s > 0) {  // its first tests go to the previous slice
-        double moved = 0;
-        for (std::size_t b = cut[s].begin + 1; b < cut[s].end; ++b) {
-          moved += tests[b - 1].seconds;
-          if (!consider(item - 1, b, moved)) break;
-        }
-      }
+      const auto bin = static_cast<std::size_t>(layout.packing.bin_of[item]);
+      if (bin == heavy) search.add_shifts_of(item);
     }
-    const Shift* pick = nullptr;
-    for (const Shift& shift : shifts) {
-      if (shift.top > best_top + slack) continue;
-      if (!pick || shift.level < pick->level || (shift.level == pick->level && shift.top < pick->top)) {
-        pick = &shift;
-      }
-    }
+    const Shift* pick = search.pick();
     if (!pick) return;
-    const auto [f, s] = layout.origin[pick->item];
-    auto& cut = layout.cuts[f];
-    const std::size_t other_slice = layout.origin[pick->other].second;
-    (other_slice > s ? cut[s].end : cut[s].begin) = pick->cut;
-    (other_slice > s ? cut[other_slice].begin : cut[other_slice].end) = pick->cut;
-    for (const std::size_t changed : {pick->item, pick->other}) {
-      const std::size_t slice = layout.origin[changed].second;
-      const auto bin = static_cast<std::size_t>(bin_of[changed]);
-      loads[bin] -= layout.items[changed].weight;
-      cut[slice] = context.cutters[f]->range(cut[slice].begin, cut[slice].end);
-      layout.items[changed].weight = cut[slice].seconds + context.overheads[f];
-      loads[bin] += layout.items[changed].weight;
-    }
+    apply_shift(context, layout, *pick);
   }
 }
 
@@ -251,7 +312,9 @@ class FillBins {
     }
     return kNoBin;
   }
-  bool none_empty() const { return std::find(members_.begin(), members_.end(), 0u) == members_.end(); }
+  bool none_empty() const {
+    return std::find(members_.begin(), members_.end(), 0u) == members_.end();
+  }
 
  private:
   std::vector<double> loads_;
@@ -275,67 +338,118 @@ Layout finish_fill(const PlanContext& context, Layout layout, const std::vector<
   return layout;
 }
 
-// McNaughton's wrap-around rule at test granularity. Sliceable files heavier than `target` are
-// material: cut into slices that fill the bins' remaining room up to `target`, the roomiest bin
-// first, never two slices of one file in a bin; what fits nowhere goes alone to the roomiest
-// bin (the layout then misses `target`). The other files are placed whole, each in the lightest
-// bin. Coarse before fine, as LPT places big items first: material by its heaviest test, so a
-// big test still finds an empty enough bin and fine-grained files fill the gaps. With
-// `whole_first` every whole file is placed before any material; otherwise whole files (by
-// weight) and material (by heaviest test) go in one order. Empty when no file needs cutting or
-// a bin would stay empty.
-std::optional<Layout> fill_layout(const PlanContext& context, double target, bool whole_first) {
+// The ways to fill the bins' remaining room with slices (wrap-around), tried in this order.
+enum class FillStrategy {
+  // fill_layout: every whole file (heaviest first) before any material (coarsest first).
+  whole_files_first,
+  // fill_layout: whole files (by weight) and material (by heaviest test) in one order.
+  coarse_first,
+  // anchored_fill_layout: big tests placed first; adjacent ones share a slice while it fits.
+  anchors_joined,
+  // anchored_fill_layout: big tests placed first, each a slice of its own.
+  anchors_apart,
+};
+constexpr FillStrategy kFillStrategies[] = {
+    FillStrategy::whole_files_first, FillStrategy::coarse_first, FillStrategy::anchors_joined,
+    FillStrategy::anchors_apart};
+
+// Which files a fill at some target cuts (material) and how coarse each file is: a material
+// file's heaviest test, another file's whole weight.
+struct FillMaterial {
+  std::vector<char> is_material;
+  std::vector<double> grain;
+  bool any() const {
+    return std::find(is_material.begin(), is_material.end(), 1) != is_material.end();
+  }
+};
+
+// Material: the sliceable files heavier than `target`.
+FillMaterial fill_material(const PlanContext& context, double target) {
   const Workload& work = context.work;
-  const auto shards = static_cast<std::size_t>(context.options.shards);
-  const auto weight = [&](std::size_t f) { return work.files[f].seconds + context.overheads[f]; };
-  std::vector<double> grain(work.files.size(), 0);
-  std::vector<char> is_material(work.files.size(), 0);
+  FillMaterial material{std::vector<char>(work.files.size(), 0),
+                        std::vector<double>(work.files.size(), 0)};
   for (std::size_t f = 0; f < work.files.size(); ++f) {
-    is_material[f] = sliceable(work.files[f]) && weight(f) > target;
-    grain[f] = weight(f);
-    if (is_material[f]) {
-      grain[f] = 0;
-      for (const TestTiming& test : work.files[f].tests) grain[f] = std::max(grain[f], test.seconds);
+    material.is_material[f] = sliceable(work.files[f]) && context.file_weight(f) > target;
+    material.grain[f] = context.file_weight(f);
+    if (material.is_material[f]) {
+      material.grain[f] = 0;
+      for (const TestTiming& test : work.files[f].tests) {
+        material.grain[f] = std::max(material.grain[f], test.seconds);
+      }
     }
   }
-  if (std::find(is_material.begin(), is_material.end(), 1) == is_material.end()) return std::nullopt;
-  std::vector<std::size_t> order(work.files.size());
+  return material;
+}
+
+// The order in which fill_layout places files: coarse before fine (then heavier, then file
+// order), whole files before any material under whole_files_first.
+std::vector<std::size_t> fill_order(const PlanContext& context, const FillMaterial& material,
+                                    FillStrategy strategy) {
+  const bool whole_first = strategy == FillStrategy::whole_files_first;
+  const auto& is_material = material.is_material;
+  const auto& grain = material.grain;
+  const auto weight = [&](std::size_t f) { return context.file_weight(f); };
+  std::vector<std::size_t> order(context.work.files.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     if (whole_first && is_material[a] != is_material[b]) return is_material[b] != 0;
     if (grain[a] != grain[b]) return grain[a] > grain[b];
     return weight(a) != weight(b) ? weight(a) > weight(b) : a < b;
   });
+  return order;
+}
 
-  FillBins bins(shards);
+// Cuts material file `f` into slices, each filling the roomiest bin without a slice of the
+// file up to `target`. The last bin the file may use takes the rest; a test that fits in no
+// bin goes alone to the roomiest one. Appends the slices to `cut` and their bins to `cut_bins`.
+void wrap_file(const PlanContext& context, std::size_t f, double target, FillBins& bins,
+               std::vector<SliceRange>& cut, std::vector<int>& cut_bins) {
+  const FileCutter& cutter = *context.cutters[f];
+  const double overhead = context.overheads[f];
+  const double allowance = kCoarseCutAllowance * target;
+  const auto shards = static_cast<std::size_t>(context.options.shards);
+  const std::size_t count = context.work.files[f].tests.size();
+  for (std::size_t begin = 0; begin < count;) {
+    const std::size_t b = bins.lightest_without(cut_bins);
+    SliceRange slice = cutter.fill(begin, target - bins.load(b) - overhead, allowance);
+    if (cut_bins.size() + 1 == shards) {
+      slice = cutter.range(begin, count);
+    } else if (slice.end == begin) {
+      slice = cutter.range(begin, begin + 1);
+    }
+    cut.push_back(slice);
+    cut_bins.push_back(static_cast<int>(b));
+    bins.add(b, slice.seconds + overhead);
+    begin = slice.end;
+  }
+}
+
+// McNaughton's wrap-around rule at test granularity. Sliceable files heavier than `target` are
+// material: cut into slices that fill the bins' remaining room up to `target`, the roomiest bin
+// first, never two slices of one file in a bin; what fits nowhere goes alone to the roomiest
+// bin (the layout then misses `target`). The other files are placed whole, each in the lightest
+// bin. Coarse before fine, as LPT places big items first: material by its heaviest test, so a
+// big test still finds an empty enough bin and fine-grained files fill the gaps. `strategy` is
+// whole_files_first or coarse_first (see fill_order). Empty when no file needs cutting or a bin
+// would stay empty.
+std::optional<Layout> fill_layout(const PlanContext& context, double target,
+                                  FillStrategy strategy) {
+  const Workload& work = context.work;
+  const FillMaterial material = fill_material(context, target);
+  if (!material.any()) return std::nullopt;
+  FillBins bins(static_cast<std::size_t>(context.options.shards));
   Layout layout;
   layout.cuts.resize(work.files.size());
   std::vector<int> file_bin(work.files.size(), -1);
   std::vector<std::vector<int>> slice_bins(work.files.size());
-  const double slack = kCoarseCutAllowance * target;
-  for (const std::size_t f : order) {
-    if (!is_material[f]) {
+  for (const std::size_t f : fill_order(context, material, strategy)) {
+    if (!material.is_material[f]) {
       const std::size_t b = bins.lightest();
-      bins.add(b, weight(f));
+      bins.add(b, context.file_weight(f));
       file_bin[f] = static_cast<int>(b);
       continue;
     }
-    const FileCutter& cutter = *context.cutters[f];
-    const double overhead = context.overheads[f];
-    const std::size_t count = work.files[f].tests.size();
-    for (std::size_t begin = 0; begin < count;) {
-      const std::size_t b = bins.lightest_without(slice_bins[f]);
-      SliceRange slice = cutter.fill(begin, target - bins.load(b) - overhead, slack);
-      if (slice_bins[f].size() + 1 == shards) {
-        slice = cutter.range(begin, count);  // the last bin it may use takes the rest
-      } else if (slice.end == begin) {       // its next test fits nowhere: alone, then
-        slice = cutter.range(begin, begin + 1);
-      }
-      layout.cuts[f].push_back(slice);
-      slice_bins[f].push_back(static_cast<int>(b));
-      bins.add(b, slice.seconds + overhead);
-      begin = slice.end;
-    }
+    wrap_file(context, f, target, bins, layout.cuts[f], slice_bins[f]);
     if (layout.cuts[f].size() == 1) {  // it fitted whole after all
       layout.cuts[f].clear();
       file_bin[f] = slice_bins[f].front();
@@ -345,108 +459,149 @@ std::optional<Layout> fill_layout(const PlanContext& context, double target, boo
   return finish_fill(context, std::move(layout), file_bin, slice_bins);
 }
 
-// The fill rule with big tests placed first. In every sliceable file heavier than a quarter of
-// `target`, the tests of at least a quarter of `target` are anchors: each run of adjacent anchors (split where it would not
-// fit `target`) becomes a slice, placed with the whole files, heaviest first, each in the
-// lightest bin that holds nothing of its file. The runs of small tests between anchors then
-// fill the remaining room as in fill_layout. Suited to suites where a few big tests, some of
-// them side by side in one file, decide the makespan. Empty when no file is that heavy, a file
-// would need more slices than bins, or a bin would stay empty.
-std::optional<Layout> anchored_fill_layout(const PlanContext& context, double target,
-                                           bool join_anchors) {
-  const Workload& work = context.work;
-  const auto shards = static_cast<std::size_t>(context.options.shards);
-  const double anchor_min = target / 4;
-  struct Piece {
-    double weight = 0;
-    std::size_t file = 0;
-    SliceRange range;  // end == 0: the whole file
-  };
-  std::vector<Piece> pieces;
-  std::vector<std::vector<SliceRange>> sand(work.files.size());
+// The smallest test an anchored fill at `target` treats as an anchor (a big test).
+double anchor_min(double target) { return target / 4; }
+
+// What the anchored fill places before the sand: a whole file or a run of adjacent anchors.
+struct AnchorPiece {
+  double weight = 0;
+  std::size_t file = 0;
+  SliceRange range;  // the anchors' tests; end == 0 for a whole file
+  bool whole() const { return range.end == 0; }
+};
+
+// The anchored fill's view of the files: the pieces it places first, heaviest first; per file,
+// the runs of small tests (sand) between the anchors; the files cut into anchors and sand.
+struct AnchorSplit {
+  std::vector<AnchorPiece> pieces;
+  std::vector<std::vector<SliceRange>> sand;
   std::vector<std::size_t> material;
+};
+
+// Splits material file `f` into runs of anchors (pieces) and runs of sand. Each anchor starts a
+// new run unless `join_anchors` and the run with it still fits `target`.
+void split_at_anchors(const PlanContext& context, std::size_t f, double target, bool join_anchors,
+                      AnchorSplit& split) {
+  const FileWork& file = context.work.files[f];
+  const double overhead = context.overheads[f];
+  SliceRange run{0, 0, 0};  // the current run, anchors or sand
+  bool anchors = false;
+  const auto flush = [&] {
+    if (run.end == run.begin) return;
+    if (anchors) split.pieces.push_back({run.seconds + overhead, f, run});
+    else split.sand[f].push_back(run);
+  };
+  for (std::size_t t = 0; t < file.tests.size(); ++t) {
+    const double seconds = file.tests[t].seconds;
+    const bool anchor = seconds >= anchor_min(target);
+    const bool join = join_anchors && run.seconds + seconds + overhead <= target;
+    if (anchor != anchors || (anchor && !join && run.end > run.begin)) {
+      flush();
+      run = {t, t, 0};
+      anchors = anchor;
+    }
+    run.end = t + 1;
+    run.seconds += seconds;
+  }
+  flush();
+}
+
+// Material: the sliceable files heavier than a quarter of `target`. Pieces are sorted only
+// when there is material (otherwise the fill gives up anyway).
+AnchorSplit split_for_anchored_fill(const PlanContext& context, double target, bool join_anchors) {
+  const Workload& work = context.work;
+  AnchorSplit split;
+  split.sand.resize(work.files.size());
   for (std::size_t f = 0; f < work.files.size(); ++f) {
     const FileWork& file = work.files[f];
     const double overhead = context.overheads[f];
-    if (!sliceable(file) || file.seconds + overhead <= anchor_min) {
-      pieces.push_back({file.seconds + overhead, f, {}});
+    if (!sliceable(file) || file.seconds + overhead <= anchor_min(target)) {
+      split.pieces.push_back({file.seconds + overhead, f, {}});
       continue;
     }
-    material.push_back(f);
-    SliceRange run{0, 0, 0};  // the current run, anchors or sand
-    bool anchors = false;
-    const auto flush = [&] {
-      if (run.end == run.begin) return;
-      if (anchors) pieces.push_back({run.seconds + overhead, f, run});
-      else sand[f].push_back(run);
-    };
-    for (std::size_t t = 0; t < file.tests.size(); ++t) {
-      const double seconds = file.tests[t].seconds;
-      const bool anchor = seconds >= anchor_min;
-      const bool join = join_anchors && run.seconds + seconds + overhead <= target;
-      if (anchor != anchors || (anchor && !join && run.end > run.begin)) {
-        flush();
-        run = {t, t, 0};
-        anchors = anchor;
-      }
-      run.end = t + 1;
-      run.seconds += seconds;
-    }
-    flush();
+    split.material.push_back(f);
+    split_at_anchors(context, f, target, join_anchors, split);
   }
-  if (material.empty()) return std::nullopt;
-  std::sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) {
-    if (a.weight != b.weight) return a.weight > b.weight;
-    return a.file != b.file ? a.file < b.file : a.range.begin < b.range.begin;
-  });
+  if (split.material.empty()) return split;
+  std::sort(split.pieces.begin(), split.pieces.end(),
+            [](const AnchorPiece& a, const AnchorPiece& b) {
+              if (a.weight != b.weight) return a.weight > b.weight;
+              return a.file != b.file ? a.file < b.file : a.range.begin < b.range.begin;
+            });
+  return split;
+}
 
-  FillBins bins(shards);
-  std::vector<int> file_bin(work.files.size(), -1);
-  std::vector<std::vector<std::pair<SliceRange, int>>> placed(work.files.size());
-  std::vector<std::vector<int>> used(work.files.size());
-  const auto place = [&](std::size_t f, const SliceRange& range, std::size_t b) {
+// The anchored fill's bins and what it has placed in them.
+struct AnchoredFill {
+  AnchoredFill(std::size_t files, std::size_t shards)
+      : bins(shards), file_bin(files, -1), placed(files), used(files) {}
+  // Places a slice of file `f` in bin `b`.
+  void place(const PlanContext& context, std::size_t f, const SliceRange& range, std::size_t b) {
     placed[f].emplace_back(range, static_cast<int>(b));
     used[f].push_back(static_cast<int>(b));
     bins.add(b, range.seconds + context.overheads[f]);
-  };
-  for (const Piece& piece : pieces) {
-    const bool whole = piece.range.end == 0;
-    const std::size_t b = whole ? bins.lightest() : bins.lightest_without(used[piece.file]);
-    if (b == kNoBin) return std::nullopt;
-    if (whole) {
-      file_bin[piece.file] = static_cast<int>(b);
-      bins.add(b, piece.weight);
+  }
+
+  FillBins bins;
+  std::vector<int> file_bin;                                    // per whole file
+  std::vector<std::vector<std::pair<SliceRange, int>>> placed;  // per file: slice, bin
+  std::vector<std::vector<int>> used;                           // per file: bins of its slices
+};
+
+// Each piece, heaviest first, in the lightest bin that holds nothing of its file. False when a
+// run of anchors finds no such bin.
+bool place_pieces(const PlanContext& context, const std::vector<AnchorPiece>& pieces,
+                  AnchoredFill& fill) {
+  for (const AnchorPiece& piece : pieces) {
+    const std::size_t b =
+        piece.whole() ? fill.bins.lightest() : fill.bins.lightest_without(fill.used[piece.file]);
+    if (b == kNoBin) return false;
+    if (piece.whole()) {
+      fill.file_bin[piece.file] = static_cast<int>(b);
+      fill.bins.add(b, piece.weight);
     } else {
-      place(piece.file, piece.range, b);
+      fill.place(context, piece.file, piece.range, b);
     }
   }
-  const double slack = kCoarseCutAllowance * target;
-  for (const std::size_t f : material) {
+  return true;
+}
+
+// The sand, run by run, in slices that fill the roomiest bin without a slice of its file up to
+// `target`. False when a file runs out of bins.
+bool place_sand(const PlanContext& context, const AnchorSplit& split, double target,
+                AnchoredFill& fill) {
+  const double allowance = kCoarseCutAllowance * target;
+  for (const std::size_t f : split.material) {
     const FileCutter& cutter = *context.cutters[f];
     const double overhead = context.overheads[f];
-    for (const SliceRange& run : sand[f]) {
+    for (const SliceRange& run : split.sand[f]) {
       for (std::size_t begin = run.begin; begin < run.end;) {
-        const std::size_t b = bins.lightest_without(used[f]);
-        if (b == kNoBin) return std::nullopt;
-        const SliceRange fitted = cutter.fill(begin, target - bins.load(b) - overhead, slack);
+        const std::size_t b = fill.bins.lightest_without(fill.used[f]);
+        if (b == kNoBin) return false;
+        const SliceRange fitted =
+            cutter.fill(begin, target - fill.bins.load(b) - overhead, allowance);
         // At least one test; never into the anchors after the run (they are placed).
-        const SliceRange slice =
-            cutter.range(begin, std::clamp(fitted.end, begin + 1, run.end));
-        place(f, slice, b);
+        const SliceRange slice = cutter.range(begin, std::clamp(fitted.end, begin + 1, run.end));
+        fill.place(context, f, slice, b);
         begin = slice.end;
       }
     }
   }
-  if (!bins.none_empty()) return std::nullopt;
+  return true;
+}
 
+// The cuts, in file order, of what the anchored fill placed; a file placed as one slice is whole.
+Layout finish_anchored_fill(const PlanContext& context, const std::vector<std::size_t>& material,
+                            AnchoredFill& fill) {
   Layout layout;
-  layout.cuts.resize(work.files.size());
-  std::vector<std::vector<int>> slice_bins(work.files.size());
+  layout.cuts.resize(context.work.files.size());
+  std::vector<std::vector<int>> slice_bins(context.work.files.size());
   for (const std::size_t f : material) {
-    auto& list = placed[f];
-    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first.begin < b.first.begin; });
+    auto& list = fill.placed[f];
+    std::sort(list.begin(), list.end(),
+              [](const auto& a, const auto& b) { return a.first.begin < b.first.begin; });
     if (list.size() == 1) {
-      file_bin[f] = list.front().second;
+      fill.file_bin[f] = list.front().second;
       continue;
     }
     for (const auto& [range, bin] : list) {
@@ -454,7 +609,40 @@ std::optional<Layout> anchored_fill_layout(const PlanContext& context, double ta
       slice_bins[f].push_back(bin);
     }
   }
-  return finish_fill(context, std::move(layout), file_bin, slice_bins);
+  return finish_fill(context, std::move(layout), fill.file_bin, slice_bins);
+}
+
+// The fill rule with big tests placed first. In every sliceable file heavier than a quarter of
+// `target`, the tests of at least a quarter of `target` are anchors: each run of adjacent
+// anchors (under anchors_joined; split where it would not fit `target`) or each anchor alone
+// (under anchors_apart) becomes a slice, placed with the whole files, heaviest first, each in
+// the lightest bin that holds nothing of its file. The runs of small tests between anchors
+// then fill the remaining room as in fill_layout. Suited to suites where a few big tests, some
+// of them side by side in one file, decide the makespan. Empty when no file is that heavy, a
+// file would need more slices than bins, or a bin would stay empty.
+std::optional<Layout> anchored_fill_layout(const PlanContext& context, double target,
+                                           FillStrategy strategy) {
+  const AnchorSplit split =
+      split_for_anchored_fill(context, target, strategy == FillStrategy::anchors_joined);
+  if (split.material.empty()) return std::nullopt;
+  AnchoredFill fill(context.work.files.size(), static_cast<std::size_t>(context.options.shards));
+  if (!place_pieces(context, split.pieces, fill)) return std::nullopt;
+  if (!place_sand(context, split, target, fill)) return std::nullopt;
+  if (!fill.bins.none_empty()) return std::nullopt;
+  return finish_anchored_fill(context, split.material, fill);
+}
+
+std::optional<Layout> fill_layout_with(const PlanContext& context, FillStrategy strategy,
+                                       double target) {
+  switch (strategy) {
+    case FillStrategy::whole_files_first:
+    case FillStrategy::coarse_first:
+      return fill_layout(context, target, strategy);
+    case FillStrategy::anchors_joined:
+    case FillStrategy::anchors_apart:
+      return anchored_fill_layout(context, target, strategy);
+  }
+  return std::nullopt;
 }
 
 double total_work(const Workload& work, const std::vector<double>& overheads) {
@@ -488,7 +676,8 @@ double lower_bound(const Workload& work, const PlanOptions& options,
                   heaviest_piece(work, overheads, options.allow_slicing));
 }
 
-// A layout with more slices must be clearly faster (0.1%): every slice re-imports its file.
+// A layout with more slices must be clearly faster: every slice re-imports its file. Between
+// equally fast layouts, the one with fewer slices.
 bool better_layout(const Layout& a, const Layout& b) {
   const double ma = a.packing.makespan(), mb = b.packing.makespan();
   if (a.slices > b.slices) return ma < mb * (1 - kSliceMustWin);
@@ -496,22 +685,34 @@ bool better_layout(const Layout& a, const Layout& b) {
 }
 
 void keep_better(Layout& best, Layout&& candidate, int shards) {
-  if (candidate.items.size() >= static_cast<std::size_t>(shards) && better_layout(candidate, best)) {
+  if (candidate.items.size() >= static_cast<std::size_t>(shards) &&
+      better_layout(candidate, best)) {
     best = std::move(candidate);
   }
 }
 
-// Bisection on the slice target between the lower bound and the whole-file makespan, then a
+// Whether `layout` meets the makespan `target` it was built for.
+bool reaches(const Layout& layout, double target) {
+  return layout.packing.makespan() <= target * (1 + kFloatSlack);
+}
+
+// A bisection on a makespan target goes on for a bounded number of steps, while its interval
+// is wider than the resolution and the best layout is not yet good enough.
+bool keep_bisecting(const PlanContext& context, const Layout& best, int step, double low,
+                    double high) {
+  return step < kBisectionSteps && high - low > kTargetResolution * high &&
+         best.packing.makespan() > context.good_enough;
+}
+
+// Bisection on the cut target between the lower bound and the whole-file makespan, then a
 // few targets below the bound: cutting finer than the bound can let the pieces pack tighter.
-Layout best_sliced_layout(const PlanContext& context, double low, double high) {
+Layout best_cut_layout(const PlanContext& context, double low, double high) {
   const int shards = context.options.shards;
   Layout best = layout_for_target(context, high);
-  for (int step = 0; step < 12 && high - low > kTargetResolution * high &&
-                     best.packing.makespan() > context.good_enough;
-       ++step) {
+  for (int step = 0; keep_bisecting(context, best, step, low, high); ++step) {
     const double target = low + (high - low) / 2;
     Layout candidate = layout_for_target(context, target);
-    const bool reached = candidate.packing.makespan() <= target * (1 + kFloatSlack);
+    const bool reached = reaches(candidate, target);
     keep_better(best, std::move(candidate), shards);
     (reached ? high : low) = target;
   }
@@ -519,29 +720,42 @@ Layout best_sliced_layout(const PlanContext& context, double low, double high) {
   for (const double factor : {0.85, 0.7, 0.55, 0.4}) {
     keep_better(best, layout_for_target(context, bound * factor), shards);
   }
-  // Filling each bin's remaining room with slices (wrap-around), bisecting on the fill target:
-  // in both orders (0, 1), then with big tests placed first, adjacent ones joined (2) or not
-  // (3). Keeping adjacent anchors apart only differs when two adjacent tests can both be
-  // anchors, i.e. the smaller of some adjacent pair reaches a quarter of the target.
-  double adjacent_pair = 0;  // largest min(seconds) over adjacent tests of one file
-  for (const FileWork& file : context.work.files) {
+  return best;
+}
+
+// Bisection on the fill target between the lower bound and the best makespan so far.
+void bisect_fill_target(const PlanContext& context, FillStrategy strategy, Layout& best) {
+  double low = context.bound, high = best.packing.makespan();
+  for (int step = 0; keep_bisecting(context, best, step, low, high); ++step) {
+    const double target = low + (high - low) / 2;
+    std::optional<Layout> candidate = fill_layout_with(context, strategy, target);
+    const bool reached = candidate && reaches(*candidate, target);
+    if (candidate) keep_better(best, std::move(*candidate), context.options.shards);
+    (reached ? high : low) = target;
+  }
+}
+
+// The largest min(seconds) over two adjacent tests of one file.
+double largest_adjacent_pair(const Workload& work) {
+  double largest = 0;
+  for (const FileWork& file : work.files) {
     for (std::size_t t = 1; t < file.tests.size(); ++t) {
-      adjacent_pair = std::max(adjacent_pair, std::min(file.tests[t - 1].seconds, file.tests[t].seconds));
+      largest = std::max(largest, std::min(file.tests[t - 1].seconds, file.tests[t].seconds));
     }
   }
-  for (const int order : {0, 1, 2, 3}) {
-    double fill_low = context.bound, fill_high = best.packing.makespan();
-    if (order == 3 && adjacent_pair < fill_low / 4) continue;
-    for (int step = 0; step < 12 && fill_high - fill_low > kTargetResolution * fill_high &&
-                       best.packing.makespan() > context.good_enough;
-         ++step) {
-      const double target = fill_low + (fill_high - fill_low) / 2;
-      std::optional<Layout> candidate = order < 2 ? fill_layout(context, target, order == 0)
-                                                  : anchored_fill_layout(context, target, order == 2);
-      const bool reached = candidate && candidate->packing.makespan() <= target * (1 + kFloatSlack);
-      if (candidate) keep_better(best, std::move(*candidate), shards);
-      (reached ? fill_high : fill_low) = target;
-    }
+  return largest;
+}
+
+// The best cut layout, then each fill strategy in turn, bisecting on its fill target. Keeping
+// adjacent anchors apart only differs from joining them when two adjacent tests can both be
+// anchors at a target no lower than the bound.
+Layout best_sliced_layout(const PlanContext& context, double low, double high) {
+  Layout best = best_cut_layout(context, low, high);
+  const bool anchors_never_adjacent =
+      largest_adjacent_pair(context.work) < anchor_min(context.bound);
+  for (const FillStrategy strategy : kFillStrategies) {
+    if (strategy == FillStrategy::anchors_apart && anchors_never_adjacent) continue;
+    bisect_fill_target(context, strategy, best);
   }
   return best;
 }
