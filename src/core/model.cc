@@ -39,7 +39,17 @@ std::vector<std::string> planned_files(const Plan& plan) {
 
 namespace {
 constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
+
+// The 8 bytes at `bytes` as a little-endian word, on every host: digests must not depend on
+// the machine's byte order. Compilers turn this into one load on little-endian targets.
+std::uint64_t little_endian_word(const char* bytes) {
+  std::uint64_t word = 0;
+  for (int byte = 7; byte >= 0; --byte) {
+    word = (word << 8) | static_cast<unsigned char>(bytes[byte]);
+  }
+  return word;
 }
+}  // namespace
 
 std::uint64_t fnv1a64(std::string_view text) { return Fnv1a64().add(text).value(); }
 
@@ -64,9 +74,7 @@ Fnv1a64& Fnv1a64::add(double value) {
 WordHash64& WordHash64::add(std::string_view text) {
   std::size_t i = 0;
   for (; i + 8 <= text.size(); i += 8) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, text.data() + i, 8);  // host order; shardplan targets little-endian
-    hash_ = (hash_ ^ word) * kFnvPrime;
+    hash_ = (hash_ ^ little_endian_word(text.data() + i)) * kFnvPrime;
     hash_ ^= hash_ >> 29;
   }
   for (; i < text.size(); ++i) hash_ = (hash_ ^ static_cast<unsigned char>(text[i])) * kFnvPrime;
