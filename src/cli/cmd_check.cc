@@ -17,10 +17,16 @@ struct CheckCommand {
   bool strict = false;
 };
 
-void print_balance(const Plan& plan, std::size_t universe_size) {
+// What the plan covers of today's universe (new files run in the shard the plugin picks for
+// them, so they are counted apart), then the predicted balance.
+void print_summary(const Plan& plan, const CheckReport& report) {
+  const std::string new_files =
+      report.new_files.empty()
+          ? ""
+          : fmt::format(" ({} new, each run in one shard by the plugin)", report.new_files.size());
+  fmt::print("coverage: {} of {} test files planned{}, {} shards, none empty\n",
+             report.covered_files, report.universe_files, new_files, plan.shard_count);
   const Balance balance = balance_of(plan);
-  fmt::print("coverage: {} of {} test files planned, {} shards, none empty\n",
-             universe_size, universe_size, plan.shard_count);
   fmt::print("balance: max {}, mean {}, min {}; makespan / lower bound = {:.3f}\n",
              seconds_text(balance.max), seconds_text(balance.mean), seconds_text(balance.min),
              balance.ratio_to_lower_bound);
@@ -51,7 +57,7 @@ int run_check(const CheckCommand& options) {
                report.errors.size() + (options.strict ? report.new_files.size() : 0), options.plan);
     return kExitInvalid;
   }
-  print_balance(*plan, planned_files(*plan).size());
+  print_summary(*plan, report);
   return kExitOk;
 }
 

@@ -28,9 +28,9 @@ std::vector<ExposedShard> exposed_shards(const Plan& plan);
 struct CheckReport {
   std::vector<std::string> errors;    // each a complete sentence naming what and where
   std::vector<NewFile> new_files;     // in the universe, not in the plan
-  std::vector<std::string> gone;      // planned, no longer in the universe (also in errors)
-  bool universe_changed = false;      // digest differs from the plan's
   std::vector<ExposedShard> exposed;  // warnings: shards that depend only on listed tests
+  std::size_t universe_files = 0;     // test files of the universe inside the plan's scope
+  std::size_t covered_files = 0;      // of those, the ones the plan names (the rest are new)
   bool ok(bool strict) const { return errors.empty() && (!strict || new_files.empty()); }
 };
 
