@@ -146,7 +146,7 @@ int run_plan(PlanCommand& options) {
   const PlanScope scope = inputs->scope;
   const Workload work = take_workload(*inputs);
   auto plan_opts = plan_options(fs, options.cost, 1);
-  if (!plan_opts) return fail(plan_opts.error(), kExitUsage);
+  if (!plan_opts) return fail(plan_opts.error());  // a bad model file: invalid input
   plan_opts->scope = scope;
   auto shards = shard_count(options, work, *plan_opts);
   if (!shards) return fail(shards.error(), kExitUsage);

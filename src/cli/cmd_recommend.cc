@@ -59,7 +59,7 @@ int run_recommend(const RecommendCommand& options) {
   const Workload work = take_workload(*inputs);
   if (work.files.empty()) return fail(error_in("", "no test files to plan"));
   auto base = plan_options(fs, options.cost, 1);
-  if (!base) return fail(base.error(), kExitUsage);
+  if (!base) return fail(base.error());  // a bad model file: invalid input
   print_table(size_shards(work, *base, options.min_shards, options.max_shards, target), options.target);
   return kExitOk;
 }

@@ -20,9 +20,11 @@ struct CostOptions {
   bool no_split = false;
 };
 
+// Adds the options; an overhead out of range is refused while parsing (a usage error).
 void add_cost_options(CLI::App& command, CostOptions& options);
 
-// PlanOptions for N shards: the model file's values, overridden by explicit flags.
+// PlanOptions for N shards: the model file's values, overridden by explicit flags. Its errors
+// are all about the model file: invalid input (exit 1), not usage.
 Result<PlanOptions> plan_options(const FileSystem& fs, const CostOptions& options, int shards);
 
 }  // namespace shardplan::cli
