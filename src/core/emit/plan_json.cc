@@ -199,6 +199,7 @@ struct Reader {
   }
   dom::object object_at(dom::element value, const std::string& where) {
     dom::object out;
+    if (error) return out;  // `value` is a missing key's empty element: never touch it
     if (value.get_object().get(out)) fail(where, "expected an object");
     return out;
   }
