@@ -177,7 +177,9 @@ std::string MemoryFileSystem::resolve(const std::string& path) const {
     for (std::string prefix = current; !prefix.empty(); prefix = parent_of(prefix)) {
       const auto it = dirs_.find(prefix);
       if (it != dirs_.end() && it->second.rfind("alias:", 0) == 0) {
-        current = join_path(it->second.substr(6), current.substr(prefix.size()));
+        // The rest after "prefix/" (join_path would keep a leading '/' and make "a//b").
+        const std::string rest = current.size() > prefix.size() ? current.substr(prefix.size() + 1) : "";
+        current = join_path(it->second.substr(6), rest);
         changed = true;
         break;
       }
