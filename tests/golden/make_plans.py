@@ -21,8 +21,11 @@ def main():
          "--file-overhead", "0.1"], cwd=CASES / "plan_slices", capture_output=True, text=True,
         check=True).stdout
     for name in ["show_lines", "show_shell", "show_json", "show_nul", "show_out_of_range",
-                 "check_ok", "check_new_and_gone", "check_strict_new", "run_bad_shard",
-                 "run_args_mode"]:
+                 "check_ok", "check_new_and_gone", "check_strict_new",
+                 "run_bad_shard", "run_args_mode", "calibrate_ok", "calibrate_bad_wall",
+                 "calibrate_bad_wall_suffix", "calibrate_walls_bad_json",
+                 "calibrate_walls_bad_entry", "calibrate_walls_ok_flags_win", "audit_ok", "audit_missing_test", "report_markdown",
+                 "run_all_sh"]:
         write(name, plan)
     # An edited plan: one whole file planned twice, one shard emptied (losing a slice).
     edited = json.loads(plan)
@@ -36,6 +39,11 @@ def main():
         changed = json.loads(plan)
         changed[key] = value
         write(name, changed)
+    # A plan whose scope is the walk: check counts new files in it (a --files-from plan's scope
+    # is exactly its own files).
+    walked = json.loads(plan)
+    walked["scope"]["source"] = "walk"
+    write("check_new_file", walked)
     malformed = json.loads(plan)
     malformed["shards"][0]["files"] = "tests/test_api.py"
     write("check_malformed_plan", malformed)
