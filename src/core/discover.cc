@@ -9,172 +9,16 @@
 #include <utility>
 
 #include "core/conftest_ignores.h"
+#include "core/fnmatch.h"
+#include "core/glob.h"
+#include "core/scope.h"
+#include "core/text.h"
 
 namespace shardplan {
 namespace {
 
-// ---------------------------------------------------------------------------------------
-// Text helpers. Python matches names as code points, so '?' must consume a whole UTF-8
-// sequence; bytes that are not valid UTF-8 become U+DC80..U+DCFF like Python's
-// surrogateescape, so they still match only themselves.
-
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  std::size_t length = 0;
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) length = 2;
-  if (lead >= 0xE0 && lead <= 0xEF) length = 3;
-  if (lead >= 0xF0 && lead <= 0xF4) length = 4;
-  if (length == 0 || i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  const auto second = static_cast<unsigned char>(text[i + 1]);
-  if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) || (lead == 0xF0 && second < 0x90) ||
-      (lead == 0xF4 && second > 0x8F)) {
-    return 0;  // overlong, surrogate or beyond U+10FFFF
-  }
-  return length;
-}
-
-bool is_valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = utf8_sequence_length(text, i);
-    if (length == 0) return false;
-    i += length;
-  }
-  return true;
-}
-
-std::u32string decode(std::string_view text) {
-  std::u32string out;
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = utf8_sequence_length(text, i);
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (length == 0) {
-      out += static_cast<char32_t>(0xDC00 + lead);
-      ++i;
-      continue;
-    }
-    static constexpr unsigned char kLeadMask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
-    char32_t code = lead & kLeadMask[length];
-    for (std::size_t k = 1; k < length; ++k) {
-      code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
-    }
-    out += code;
-    i += length;
-  }
-  return out;
-}
-
-// Invalid bytes as \xNN, so a warning about such a name can still be printed.
-std::string escape_invalid_utf8(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = utf8_sequence_length(text, i);
-    if (length == 0) {
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
-      ++i;
-    } else {
-      out += text.substr(i, length);
-      i += length;
-    }
-  }
-  return out;
-}
-
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
-}
-
-bool has_glob_magic(std::string_view text) { return text.find_first_of("*?[") != std::string_view::npos; }
-
-// ---------------------------------------------------------------------------------------
-// fnmatch, following Python's fnmatch.translate.
-
-struct GlobToken {
-  enum Kind { literal, any, set, star } kind = literal;
-  char32_t ch = 0;
-  bool negated = false;
-  std::vector<std::pair<char32_t, char32_t>> ranges;
-
-  bool matches(char32_t c) const {
-    if (kind == literal) return c == ch;
-    if (kind == any) return true;
-    const bool in_set = std::any_of(ranges.begin(), ranges.end(),
-                                    [c](const auto& r) { return r.first <= c && c <= r.second; });
-    return in_set != negated;
-  }
-};
-
-// Members of "[...]": 'a-z' is a range (empty when reversed), other characters are literal.
-GlobToken compile_set(std::u32string_view body) {
-  GlobToken token{GlobToken::set, 0, false, {}};
-  if (!body.empty() && body.front() == U'!') {
-    token.negated = true;
-    body.remove_prefix(1);
-  }
-  for (std::size_t p = 0; p < body.size();) {
-    if (p + 2 < body.size() && body[p + 1] == U'-') {
-      token.ranges.emplace_back(body[p], body[p + 2]);
-      p += 3;
-    } else {
-      token.ranges.emplace_back(body[p], body[p]);
-      ++p;
-    }
-  }
-  return token;
-}
-
-std::vector<GlobToken> compile_glob(std::u32string_view pattern) {
-  std::vector<GlobToken> tokens;
-  for (std::size_t i = 0; i < pattern.size();) {
-    const char32_t c = pattern[i++];
-    if (c == U'*') {
-      if (tokens.empty() || tokens.back().kind != GlobToken::star)
-        tokens.push_back({GlobToken::star, 0, false, {}});
-    } else if (c == U'?') {
-      tokens.push_back({GlobToken::any, 0, false, {}});
-    } else if (c == U'[') {
-      std::size_t j = i;
-      if (j < pattern.size() && pattern[j] == U'!') ++j;
-      if (j < pattern.size() && pattern[j] == U']') ++j;
-      while (j < pattern.size() && pattern[j] != U']') ++j;
-      if (j >= pattern.size()) {
-        tokens.push_back({GlobToken::literal, c, false, {}});  // no closing ']': a literal '['
-      } else {
-        tokens.push_back(compile_set(pattern.substr(i, j - i)));
-        i = j + 1;
-      }
-    } else {
-      tokens.push_back({GlobToken::literal, c, false, {}});
-    }
-  }
-  return tokens;
-}
-
-// Wildcard matching with backtracking to the last '*' only, which is exact for globs.
-bool match_tokens(const std::vector<GlobToken>& tokens, std::u32string_view name) {
-  std::size_t t = 0;
-  std::size_t s = 0;
-  std::size_t star_token = std::string::npos;
-  std::size_t star_text = 0;
-  while (s < name.size()) {
-    if (t < tokens.size() && tokens[t].kind == GlobToken::star) {
-      star_token = t++;
-      star_text = s;
-    } else if (t < tokens.size() && tokens[t].matches(name[s])) {
-      ++t;
-      ++s;
-    } else if (star_token != std::string::npos) {
-      t = star_token + 1;
-      s = ++star_text;
-    } else {
-      return false;
-    }
-  }
-  while (t < tokens.size() && tokens[t].kind == GlobToken::star) ++t;
-  return t == tokens.size();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -189,11 +33,6 @@ std::string base_name(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-bool is_at_or_under(std::string_view path, std::string_view dir) {
-  if (dir.empty()) return true;
-  return starts_with(path, dir) && (path.size() == dir.size() || path[dir.size()] == '/');
-}
-
 // pathlib's suffix rule: "x.py" has suffix ".py", ".py" has none.
 bool has_suffix(std::string_view name, std::string_view suffix) {
   return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
@@ -203,10 +42,6 @@ bool has_py_suffix(std::string_view name) { return has_suffix(name, ".py"); }
 bool is_outside_root(const std::string& rel) { return rel == ".." || starts_with(rel, "../"); }
 
 }  // namespace
-
-bool fnmatch(std::string_view name, std::string_view pattern) {
-  return match_tokens(compile_glob(decode(pattern)), decode(name));
-}
 
 namespace {
 
@@ -264,9 +99,6 @@ class Walker {
   void visit_entry(const std::string& dir, const DirEntry& entry);
   bool first_package_item(const std::string& dir, bool top);
   void walk_named_file(const std::string& rel);
-  void glob_component(const std::vector<std::string>& candidates, const std::string& part, bool last,
-                      std::vector<std::string>& out);
-  void descend(const std::string& rel, bool dirs_only, std::vector<std::string>& out);
 
   const FileSystem& fs_;
   const PytestSetup& setup_;
@@ -510,43 +342,6 @@ void Walker::walk_argument(const std::string& rel) {
 // ---------------------------------------------------------------------------------------
 // testpaths: glob.iglob(path, recursive=True), relative to the root.
 
-// `rel` itself, then everything below it ("**"); hidden names are skipped, as glob does.
-void Walker::descend(const std::string& rel, bool dirs_only, std::vector<std::string>& out) {
-  out.push_back(rel);
-  const std::string identity = fs_.identity(full(rel));
-  if (std::find(stack_.begin(), stack_.end(), identity) != stack_.end()) return;
-  auto entries = fs_.list(full(rel));
-  if (!entries) return;
-  stack_.push_back(identity);
-  for (const auto& entry : *entries) {
-    if (entry.name.front() == '.') continue;
-    const std::string child = join_path(rel, entry.name);
-    if (entry.kind == EntryKind::directory)
-      descend(child, dirs_only, out);
-    else if (!dirs_only)
-      out.push_back(child);
-  }
-  stack_.pop_back();
-}
-
-void Walker::glob_component(const std::vector<std::string>& candidates, const std::string& part, bool last,
-                            std::vector<std::string>& out) {
-  for (const auto& dir : candidates) {
-    if (part == "**") {
-      if (fs_.kind(full(dir)) == EntryKind::directory) descend(dir, !last, out);
-    } else if (!has_glob_magic(part)) {
-      const std::string path = join_path(dir, part);
-      if (fs_.kind(full(path)) != EntryKind::other) out.push_back(path);
-    } else if (auto entries = fs_.list(full(dir))) {
-      for (const auto& entry : *entries) {
-        if (entry.name.front() == '.' && part.front() != '.') continue;
-        if (!last && entry.kind != EntryKind::directory) continue;
-        if (fnmatch(entry.name, part)) out.push_back(join_path(dir, entry.name));
-      }
-    }
-  }
-}
-
 std::vector<std::string> Walker::expand_testpath(const std::string& pattern) {
   const std::optional<std::string> rel = root_relative(pattern, abs_root_);
   if (is_outside_root(*rel)) {
@@ -554,18 +349,11 @@ std::vector<std::string> Walker::expand_testpath(const std::string& pattern) {
         error_in(config_.source, fmt::format("testpaths entry '{}' is outside the root: skipped", pattern)));
     return {};
   }
-  std::vector<std::string> candidates = {""};
-  if (!has_glob_magic(*rel)) {
-    candidates = {*rel};
-    if (fs_.kind(full(*rel)) == EntryKind::other) candidates.clear();
-  }
-  std::size_t start = 0;
-  while (has_glob_magic(*rel) && start <= rel->size() && !candidates.empty()) {
-    const auto end = std::min(rel->find('/', start), rel->size());
-    std::vector<std::string> next;
-    glob_component(candidates, rel->substr(start, end - start), end == rel->size(), next);
-    candidates = std::move(next);
-    start = end + 1;
+  std::vector<std::string> candidates;
+  if (!has_glob_chars(*rel)) {
+    if (fs_.kind(full(*rel)) != EntryKind::other) candidates = {*rel};
+  } else {
+    candidates = glob_paths(fs_, root_, *rel);
   }
   if (candidates.empty()) {
     warnings.push_back(
@@ -574,20 +362,11 @@ std::vector<std::string> Walker::expand_testpath(const std::string& pattern) {
   return candidates;
 }
 
-// Removes "./" prefixes and trailing slashes from a user-given root-relative path.
-std::string clean_relative(const std::string& path) { return normalize_lexically(path); }
-
-bool is_excluded(const std::string& file, const std::vector<std::string>& exclude) {
-  for (const auto& raw : exclude) {
-    const std::string pattern = clean_relative(raw);
-    if (is_at_or_under(file, pattern) && !pattern.empty()) return true;
-    if (!has_glob_magic(pattern)) continue;
-    // A glob drops the files it matches and everything under directories it matches.
-    for (std::size_t end = file.size(); end != std::string::npos && end > 0; end = file.rfind('/', end - 1)) {
-      if (fnmatch(std::string_view(file).substr(0, end), pattern)) return true;
-    }
-  }
-  return false;
+// Removes "./" prefixes and trailing slashes from user-given root-relative paths.
+std::vector<std::string> cleaned(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const std::string& path : paths) out.push_back(normalize_lexically(path));
+  return out;
 }
 
 }  // namespace
@@ -595,13 +374,11 @@ bool is_excluded(const std::string& file, const std::vector<std::string>& exclud
 std::vector<std::string> filter_files(const std::vector<std::string>& files,
                                       const std::vector<std::string>& include,
                                       const std::vector<std::string>& exclude) {
+  const std::vector<std::string> includes = cleaned(include);
+  const std::vector<std::string> excludes = cleaned(exclude);
   std::vector<std::string> kept;
   for (const auto& file : files) {
-    const bool included =
-        include.empty() || std::any_of(include.begin(), include.end(), [&](const std::string& path) {
-          return is_at_or_under(file, clean_relative(path));
-        });
-    if (included && !is_excluded(file, exclude)) kept.push_back(file);
+    if (is_included(file, includes) && !is_excluded(file, excludes)) kept.push_back(file);
   }
   return kept;
 }

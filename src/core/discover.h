@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/diagnostic.h"
+#include "core/fnmatch.h"
 #include "core/fs.h"
 #include "core/pytest_config.h"
 #include "core/pytest_setup.h"
@@ -61,7 +62,5 @@ std::vector<std::string> filter_files(const std::vector<std::string>& files,
 Result<std::vector<std::string>> parse_file_list(std::string_view content,
                                                  const std::string& source_name);
 
-// Python's fnmatch.fnmatch (case-sensitive, '*' also matches '/'): '*', '?', '[seq]', '[!seq]'.
-bool fnmatch(std::string_view name, std::string_view pattern);
 
 }  // namespace shardplan

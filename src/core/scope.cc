@@ -4,12 +4,10 @@
 
 #include <fmt/format.h>
 
-#include "core/discover.h"
+#include "core/fnmatch.h"
 
 namespace shardplan {
 namespace {
-
-bool has_glob_magic(std::string_view text) { return text.find_first_of("*?[") != std::string_view::npos; }
 
 bool under_any(std::string_view file, const std::vector<std::string>& dirs) {
   return std::any_of(dirs.begin(), dirs.end(), [&](const std::string& dir) { return is_at_or_under(file, dir); });
@@ -29,7 +27,7 @@ bool is_at_or_under(std::string_view path, std::string_view dir) {
 bool is_excluded(std::string_view file, const std::vector<std::string>& exclude) {
   for (const std::string& pattern : exclude) {
     if (!pattern.empty() && is_at_or_under(file, pattern)) return true;
-    if (!has_glob_magic(pattern)) continue;
+    if (!has_glob_chars(pattern)) continue;
     for (std::size_t end = file.size(); end != std::string_view::npos && end > 0; end = file.rfind('/', end - 1)) {
       if (fnmatch(file.substr(0, end), pattern)) return true;
     }
