@@ -28,7 +28,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kExitInterrupted = 130;
 constexpr auto kPollInterval = std::chrono::milliseconds(50);
 constexpr auto kStopGrace = std::chrono::seconds(3);  // then SIGKILL
 

@@ -19,6 +19,9 @@ namespace shardplan::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInvalid = 1;  // invalid input or a failed check
 inline constexpr int kExitUsage = 2;    // wrong usage, or a request that cannot be met
+inline constexpr int kExitInternal = 70;     // a bug in shardplan (EX_SOFTWARE)
+inline constexpr int kExitNotFound = 127;    // run: the command cannot be started (as a shell says)
+inline constexpr int kExitInterrupted = 130;  // run-all: interrupted by Ctrl-C (128 + SIGINT)
 
 int fail(const Diagnostic& error, int code = kExitInvalid);  // prints "shardplan: error: ..."
 void warn(const std::string& message);                       // prints "shardplan: warning: ..."

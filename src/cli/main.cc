@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "shardplan: internal error: {} (please report this)\n", e.what());
-    return 70;
+    return kExitInternal;
   }
   return kExitUsage;
 }

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/common.h"
 #include "cli/plugin_files.h"
 #include "core/emit/shard_args.h"
 

@@ -28,8 +28,6 @@ void add_mode_option(CLI::App& command, RunMode& mode);
 inline constexpr std::string_view kShardField = "{shard}";
 std::string with_shard(std::string word, int shard);
 
-// Exit code when the command cannot be started (as a shell reports it).
-inline constexpr int kExitNotFound = 127;
 
 // COMMAND for shard `shard` of the plan at plan_path: every "{shard}" in it replaced by the
 // 1-based index, then in plugin mode the plugin's options appended (and its directory put first
