@@ -1,7 +1,9 @@
-// Invariants of the planner over many random suites: exact coverage, exactly N non-empty
-// shards, byte-identical output under shuffled input, never worse than plain LPT, and
-// slicing never worse than the whole-file plan.
+// Invariants of the planner over many random suites and cost models: exact coverage, exactly
+// N non-empty shards, predictions and the lower bound recomputed from the workload,
+// byte-identical output under shuffled input, never worse than plain LPT, and slicing never
+// worse than the whole-file plan.
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <random>
 #include <set>
@@ -105,10 +107,75 @@ void expect_exact_coverage(const Plan& plan, const Suite& suite) {
   expect_owners_spread(plan);
 }
 
-double plain_lpt_makespan(const Workload& work, int n) {
+// The cost model, varied across instances so that no constant hides in the planner's sums.
+struct Overheads {
+  double file = 0.25;
+  double shard = 0;
+};
+
+Overheads random_overheads(std::mt19937_64& rng) {
+  static constexpr double kFile[] = {0, 0.05, 0.25, 1.0};
+  static constexpr double kShard[] = {0, 0.5, 45};
+  return {kFile[rng() % 4], kShard[rng() % 3]};
+}
+
+PlanOptions options_for(int n, const Overheads& overheads, bool slicing) {
+  PlanOptions options(n, overheads.file, slicing);
+  options.shard_overhead = overheads.shard;
+  return options;
+}
+
+double plain_lpt_makespan(const Workload& work, int n, const Overheads& overheads) {
   std::vector<PackItem> items;
-  for (const FileWork& file : work.files) items.push_back({file.seconds + 0.25, items.size(), -1});
-  return pack_lpt(items, n).makespan();
+  for (const FileWork& file : work.files) {
+    items.push_back({file.seconds + overheads.file, items.size(), -1});
+  }
+  return overheads.shard + pack_lpt(items, n).makespan();
+}
+
+bool near(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); }
+
+// Each shard's seconds and the makespan recomputed from the workload alone (the tests'
+// durations, or a file's estimate, plus one file overhead per file or slice, plus the shard
+// overhead), never from the plan's own sums; then the lower bound: total work over N, or the
+// heaviest piece no cut divides (one test, or a whole file when slicing is off or the file has
+// fewer than two timed tests).
+void expect_predictions_from_workload(const Plan& plan, const Workload& work,
+                                      const Overheads& overheads, bool slicing) {
+  std::map<std::string, double> file_seconds;  // a timed file's tests, else its estimate
+  std::map<std::string, double> test_seconds;
+  double total = 0, heaviest = 0;
+  for (const FileWork& file : work.files) {
+    double seconds = file.estimated ? file.seconds : 0;
+    for (const TestTiming& test : file.tests) {
+      test_seconds[test.id] = test.seconds;
+      seconds += test.seconds;
+    }
+    file_seconds[file.path] = seconds;
+    total += seconds + overheads.file;
+    double piece = seconds;
+    if (slicing && !file.estimated && file.tests.size() >= 2) {
+      piece = 0;
+      for (const TestTiming& test : file.tests) piece = std::max(piece, test.seconds);
+    }
+    heaviest = std::max(heaviest, piece + overheads.file);
+  }
+  double makespan = 0;
+  for (const Shard& shard : plan.shards) {
+    double seconds = overheads.shard;
+    for (const std::string& path : shard.files) seconds += file_seconds.at(path) + overheads.file;
+    for (const Slice& slice : shard.slices) {
+      seconds += overheads.file;
+      for (const std::string& id : slice.tests) seconds += test_seconds.at(id);
+    }
+    EXPECT_TRUE(near(shard.predicted_seconds, seconds))
+        << "shard " << shard.index << ": " << shard.predicted_seconds << " vs " << seconds;
+    makespan = std::max(makespan, seconds);
+  }
+  const double bound = overheads.shard + std::max(total / plan.shard_count, heaviest);
+  EXPECT_TRUE(near(plan.makespan, makespan)) << plan.makespan << " vs " << makespan;
+  EXPECT_TRUE(near(plan.lower_bound, bound)) << plan.lower_bound << " vs " << bound;
+  EXPECT_GE(makespan, bound * (1 - 1e-9));
 }
 
 TEST(PlannerProperty, TenThousandRandomSuites) {
@@ -117,8 +184,9 @@ TEST(PlannerProperty, TenThousandRandomSuites) {
   for (int instance = 0; instance < 10000; ++instance) {
     const Suite suite = random_suite(rng);
     const int n = std::uniform_int_distribution<int>(1, 24)(rng);
+    const Overheads overheads = random_overheads(rng);
     const Workload work = workload_from(durations_json(suite.tests, rng), suite.universe);
-    auto plan = make_plan(work, PlanOptions{n, 0.25, true});
+    auto plan = make_plan(work, options_for(n, overheads, true));
     const std::size_t supported = max_supported_shards(work, true);
     if (static_cast<std::size_t>(n) > supported) {
       ASSERT_FALSE(plan.ok()) << "instance " << instance;
@@ -127,16 +195,17 @@ TEST(PlannerProperty, TenThousandRandomSuites) {
     ASSERT_TRUE(plan.ok()) << "instance " << instance << ": " << plan.error().format();
     ASSERT_EQ(plan->shards.size(), static_cast<std::size_t>(n));
     expect_exact_coverage(*plan, suite);
-    EXPECT_GE(plan->makespan, plan->lower_bound * (1 - 1e-9));
+    expect_predictions_from_workload(*plan, work, overheads, true);
     // Same plan, byte for byte, from the same timings in another key order.
     auto again = make_plan(workload_from(durations_json(suite.tests, rng), suite.universe),
-                           PlanOptions{n, 0.25, true});
+                           options_for(n, overheads, true));
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(*plan_to_json(*plan), *plan_to_json(*again)) << "instance " << instance;
     if (suite.universe.size() >= static_cast<std::size_t>(n)) {
-      auto whole = make_plan(work, PlanOptions{n, 0.25, false});
+      auto whole = make_plan(work, options_for(n, overheads, false));
       ASSERT_TRUE(whole.ok());
-      const double lpt = plain_lpt_makespan(work, n);
+      expect_predictions_from_workload(*whole, work, overheads, false);
+      const double lpt = plain_lpt_makespan(work, n, overheads);
       EXPECT_LE(whole->makespan, lpt * (1 + 1e-9)) << "instance " << instance;
       EXPECT_LE(plan->makespan, whole->makespan * (1 + 1e-9)) << "instance " << instance;
       for (const Shard& shard : whole->shards) EXPECT_TRUE(shard.slices.empty());
