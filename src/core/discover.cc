@@ -86,6 +86,7 @@ class Walker {
   };
   const DirIgnores& dir_ignores(const std::string& dir);
   ConftestIgnores read_conftest(const std::string& dir);
+  void add_grouped(const Warnings& found);
   bool below_confcutdir(const std::string& dir) const;
   bool conftest_ignores(const std::string& rel);
   bool is_ignored(const std::string& rel);
@@ -150,8 +151,26 @@ ConftestIgnores Walker::read_conftest(const std::string& dir) {
     return {};
   }
   ConftestIgnores ignores = parse_conftest_ignores(*content, path);
-  warnings.insert(warnings.end(), ignores.warnings.begin(), ignores.warnings.end());
+  add_grouped(ignores.warnings);
   return ignores;
+}
+
+// One warning per message and conftest: "... (also at lines 14, 20)" instead of a line each.
+void Walker::add_grouped(const Warnings& found) {
+  std::vector<std::pair<Diagnostic, std::vector<int>>> groups;
+  for (const Diagnostic& warning : found) {
+    auto same = std::find_if(groups.begin(), groups.end(),
+                             [&](const auto& group) { return group.first.message == warning.message; });
+    if (same == groups.end()) {
+      groups.push_back({warning, {}});
+    } else {
+      same->second.push_back(warning.line);
+    }
+  }
+  for (auto& [warning, lines] : groups) {
+    if (!lines.empty()) warning.message += fmt::format(" (also at line{} {})", lines.size() > 1 ? "s" : "", fmt::join(lines, ", "));
+    warnings.push_back(std::move(warning));
+  }
 }
 
 // pytest loads no conftest.py from a strict parent of the confcutdir.
