@@ -10,7 +10,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/reports.h"
-#include "core/audit.h"
+#include "core/verify/audit.h"
 #include "cli/plan_scope.h"
 #include "cli/process.h"
 #include "core/glob.h"

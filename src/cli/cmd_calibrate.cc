@@ -13,7 +13,7 @@
 #include "core/emit/report.h"
 #include "core/plan/calibrate.h"
 #include "core/plan/cost_model.h"
-#include "core/timings/durations.h"
+#include "core/json_error.h"
 
 namespace shardplan::cli {
 namespace {

@@ -4,7 +4,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/plan_scope.h"
-#include "core/check.h"
+#include "core/verify/check.h"
 #include "core/scope.h"
 
 namespace shardplan::cli {

@@ -7,7 +7,7 @@
 #include "cli/common.h"
 #include "cli/reports.h"
 #include "core/emit/shard_args.h"
-#include "core/rerun.h"
+#include "core/verify/rerun.h"
 
 namespace shardplan::cli {
 namespace {

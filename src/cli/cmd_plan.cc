@@ -8,10 +8,12 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/plan/duration.h"
 #include "cli/cost_options.h"
 #include "cli/plan_scope.h"
-#include "core/check.h"
-#include "core/ci_env.h"
+#include "core/verify/check.h"
+#include "core/ci/ci_env.h"
+#include "core/ci/github.h"
 #include "core/emit/plan_json.h"
 #include "core/plan/recommend.h"
 
@@ -101,12 +103,6 @@ void print_summary(const Plan& plan, const std::string& source) {
   fmt::print(stderr, "  makespan {}, lower bound {} ({:.3f}x); digest {}\n",
              seconds_text(plan.makespan), seconds_text(plan.lower_bound),
              plan.lower_bound > 0 ? plan.makespan / plan.lower_bound : 1.0, plan.inputs_digest);
-}
-
-std::string github_matrix(int shards) {
-  std::string out = "{\"include\":[";
-  for (int i = 1; i <= shards; ++i) out += fmt::format("{}{{\"shard\":{}}}", i > 1 ? "," : "", i);
-  return out + "]}\n";
 }
 
 // N from --shards: a number, or "auto" = the smallest N whose makespan meets --target.

@@ -5,8 +5,9 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/plan/duration.h"
 #include "cli/cost_options.h"
-#include "core/ci_env.h"
+#include "core/ci/ci_env.h"
 #include "core/plan/recommend.h"
 
 namespace shardplan::cli {

@@ -1,7 +1,7 @@
 // shardplan run: runs COMMAND (no shell) with shard I appended — by default the bundled pytest
 // plugin's options (the project's own testpaths and conftest keep working), or with
 // --mode args the shard's file paths and node ids — and exits with the command's code.
-// `--shard auto` takes the shard from the CI's variables (core/ci_env.h); in GitHub Actions a
+// `--shard auto` takes the shard from the CI's variables (core/ci/ci_env.h); in GitHub Actions a
 // short summary is appended to $GITHUB_STEP_SUMMARY.
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,14 +12,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/process.h"
-#include "core/ci_env.h"
+#include "core/ci/ci_env.h"
+#include "core/ci/github.h"
 
 namespace shardplan::cli {
 namespace {
@@ -33,12 +33,7 @@ struct RunCommand {
   std::vector<std::string> command;
 };
 
-struct RunOutcome {
-  const Plan* plan = nullptr;
-  const Shard* shard = nullptr;
-  double measured = 0;
-  int exit_code = 0;
-};
+using RunOutcome = ShardOutcome;
 
 std::optional<int> parse_index(const std::string& text) {
   int value = 0;
@@ -89,19 +84,10 @@ std::string selection_text(const Shard& shard) {
   return fmt::format("{} files, {} slices", shard.files.size(), shard.slices.size());
 }
 
-// A short Markdown section for the job's page; never truncates what earlier steps wrote.
+// Appends the shard's section to the job's page; never truncates what earlier steps wrote.
 void append_step_summary(const std::string& path, const RunOutcome& run) {
-  std::ofstream out(path, std::ios::app);
-  out << fmt::format(
-      "### shardplan: shard {} of {} {}\n\n"
-      "| plan | shard | predicted | measured | exit code |\n"
-      "| --- | --- | ---: | ---: | ---: |\n"
-      "| `{}` | {} | {} | {} | {} |\n\n",
-      run.shard->index, run.plan->shard_count, run.exit_code == 0 ? "passed" : "failed",
-      run.plan->inputs_digest, selection_text(*run.shard),
-      seconds_text(run.shard->predicted_seconds), seconds_text(run.measured), run.exit_code);
-  out.flush();
-  if (!out) warn(fmt::format("{}: cannot append the step summary (GITHUB_STEP_SUMMARY)", path));
+  const std::string section = step_summary(run);
+  if (!append_file(path, section)) warn(fmt::format("{}: cannot append the step summary (GITHUB_STEP_SUMMARY)", path));
 }
 
 int run_shard(const RunCommand& options) {

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <set>
 
-#include "core/discover.h"
+#include "core/pytest/discover.h"
 #include "core/emit/plan_json.h"
 #include "cli/reports.h"
 #include "core/timings/durations.h"

@@ -223,6 +223,24 @@ std::string MemoryFileSystem::identity(const std::string& dir) const { return "m
 
 // ---- atomic write ----
 
+Result<bool> append_file(const std::string& path, std::string_view content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+  if (fd < 0) return error_in(path, fmt::format("cannot open for appending: {}", std::strerror(errno)));
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t wrote = ::write(fd, content.data() + done, content.size() - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) {
+      const int error = errno;
+      ::close(fd);
+      return error_in(path, fmt::format("write failed: {}", std::strerror(error)));
+    }
+    done += static_cast<std::size_t>(wrote);
+  }
+  if (::close(fd) != 0) return error_in(path, fmt::format("write failed: {}", std::strerror(errno)));
+  return true;
+}
+
 Result<bool> write_file_atomic(const std::string& path, std::string_view content) {
   const stdfs::path target(path);
   const stdfs::path dir = target.has_parent_path() ? target.parent_path() : stdfs::path(".");

@@ -80,4 +80,7 @@ std::string join_path(const std::string& a, const std::string& b);
 // so a failure never leaves a partial file behind.
 Result<bool> write_file_atomic(const std::string& path, std::string_view content);
 
+// Appends `content` to `path` (created when missing), for logs other steps also write to.
+Result<bool> append_file(const std::string& path, std::string_view content);
+
 }  // namespace shardplan

@@ -26,6 +26,21 @@ std::string_view without_xdist_group(std::string_view test_id) {
   return test_id.substr(0, at);
 }
 
+Balance balance_of(const Plan& plan) {
+  Balance balance;
+  if (plan.shards.empty()) return balance;
+  balance.min = plan.shards.front().predicted_seconds;
+  double sum = 0;
+  for (const Shard& shard : plan.shards) {
+    balance.max = std::max(balance.max, shard.predicted_seconds);
+    balance.min = std::min(balance.min, shard.predicted_seconds);
+    sum += shard.predicted_seconds;
+  }
+  balance.mean = sum / static_cast<double>(plan.shards.size());
+  balance.ratio_to_lower_bound = plan.lower_bound > 0 ? balance.max / plan.lower_bound : 1.0;
+  return balance;
+}
+
 std::vector<std::string> planned_files(const Plan& plan) {
   std::vector<std::string> files;
   for (const Shard& shard : plan.shards) {

@@ -106,6 +106,13 @@ struct Plan {
   bool operator==(const Plan&) const = default;
 };
 
+// How evenly a plan's predicted seconds spread over its shards.
+struct Balance {
+  double max = 0, mean = 0, min = 0;
+  double ratio_to_lower_bound = 0;  // makespan / lower bound (1 when the bound is 0)
+};
+Balance balance_of(const Plan& plan);
+
 // Every file the plan names (whole or sliced), sorted, once each.
 std::vector<std::string> planned_files(const Plan& plan);
 

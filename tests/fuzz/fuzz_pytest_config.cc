@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/conftest_ignores.h"
-#include "core/pytest_config.h"
+#include "core/pytest/conftest_ignores.h"
+#include "core/pytest/config.h"
 
 namespace {
 

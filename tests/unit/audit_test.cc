@@ -1,4 +1,4 @@
-#include "core/audit.h"
+#include "core/verify/audit.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

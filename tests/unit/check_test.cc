@@ -1,7 +1,7 @@
 // Validation of a plan before the run: one table row per structural error with its exact
 // message, coverage of today's universe (gone files are errors, new ones counted apart), the
 // shards that depend only on listed tests, and the balance summary.
-#include "core/check.h"
+#include "core/verify/check.h"
 
 #include <gtest/gtest.h>
 

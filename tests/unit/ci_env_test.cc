@@ -1,4 +1,5 @@
-#include "core/ci_env.h"
+#include "core/ci/ci_env.h"
+#include "core/plan/duration.h"
 
 #include <cmath>
 #include <map>

@@ -1,4 +1,4 @@
-#include "core/conftest_ignores.h"
+#include "core/pytest/conftest_ignores.h"
 
 #include <gtest/gtest.h>
 

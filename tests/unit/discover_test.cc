@@ -1,4 +1,4 @@
-#include "core/discover.h"
+#include "core/pytest/discover.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "core/check.h"
+#include "core/verify/check.h"
 #include "core/emit/plan_json.h"
 #include "core/plan/pack.h"
 #include "core/plan/planner.h"

@@ -1,4 +1,4 @@
-#include "core/pytest_config.h"
+#include "core/pytest/config.h"
 
 #include <gtest/gtest.h>
 

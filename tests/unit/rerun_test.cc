@@ -1,4 +1,4 @@
-#include "core/rerun.h"
+#include "core/verify/rerun.h"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/check.h"
+#include "core/verify/check.h"
 #include "core/plan/planner.h"
 
 namespace shardplan {

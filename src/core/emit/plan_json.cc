@@ -5,7 +5,7 @@
 #include <simdjson.h>
 
 #include "core/scope.h"
-#include "core/timings/durations.h"
+#include "core/json_error.h"
 
 namespace shardplan {
 namespace {

@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "core/check.h"
 #include "core/emit/report.h"
 
 namespace shardplan::report {

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/timings/durations.h"
+#include "core/json_error.h"
 
 namespace shardplan {
 namespace {

@@ -1,10 +1,11 @@
 #include "core/timings/durations.h"
 
+#include "core/json_error.h"
+
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <simdjson.h>
 
 #include "core/fs.h"
@@ -14,15 +15,6 @@ namespace {
 
 constexpr std::string_view kFix =
     "; fix or delete the file (pytest-split writes it with --store-durations)";
-
-// simdjson is the fast path; only when it rejects the input does nlohmann re-parse the text
-// to find the line and column that a person needs to fix it.
-std::string strip_nlohmann_prefix(const std::string& what) {
-  // "[json.exception.parse_error.101] parse error at line 3, column 1: syntax error ..."
-  const auto colon = what.find(": ");
-  std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
-  return reason;
-}
 
 std::optional<double> as_seconds(simdjson::dom::element value) {
   double seconds = 0;
@@ -115,23 +107,6 @@ void sort_and_dedupe(Timings& timings) {
   }
   timings.tests = std::move(unique);
 }
-
-}  // namespace
-
-Diagnostic locate_json_error(std::string_view content, const std::string& source_name) {
-  try {
-    [[maybe_unused]] const auto parsed = nlohmann::json::parse(content.begin(), content.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    const auto [line, column] = line_column(content, e.byte == 0 ? 0 : e.byte - 1);
-    return error_at(source_name, line, column,
-                    fmt::format("invalid JSON: {}", strip_nlohmann_prefix(e.what())));
-  } catch (const std::exception& e) {
-    return error_in(source_name, fmt::format("invalid JSON: {}", e.what()));
-  }
-  return Diagnostic{};
-}
-
-namespace {
 
 Result<Timings> parse(std::string_view content, bool padded_in_place, const std::string& source_name) {
   if (content.find_first_not_of(" \t\r\n") == std::string_view::npos) {

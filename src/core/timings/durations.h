@@ -16,8 +16,5 @@ Result<Timings> parse_durations(std::string_view content, const std::string& sou
 // simdjson's padding spare (as FileSystem::read leaves it): saves a copy of large files.
 Result<Timings> parse_durations_in_place(const std::string& content, const std::string& source_name);
 
-// Where and why `content` is not valid JSON (line, column, reason), for error messages.
-// Returns an empty-message Diagnostic when it is valid.
-Diagnostic locate_json_error(std::string_view content, const std::string& source_name);
 
 }  // namespace shardplan

@@ -10,8 +10,8 @@
 #include "core/diagnostic.h"
 #include "core/fnmatch.h"
 #include "core/fs.h"
-#include "core/pytest_config.h"
-#include "core/pytest_setup.h"
+#include "core/pytest/config.h"
+#include "core/pytest/setup.h"
 
 namespace shardplan {
 

@@ -1,4 +1,4 @@
-#include "core/pytest_setup.h"
+#include "core/pytest/setup.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "core/discover.h"
+#include "core/pytest/discover.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <set>
 #include <utility>
 
-#include "core/conftest_ignores.h"
+#include "core/pytest/conftest_ignores.h"
 #include "core/fnmatch.h"
 #include "core/glob.h"
 #include "core/scope.h"

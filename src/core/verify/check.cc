@@ -1,4 +1,4 @@
-#include "core/check.h"
+#include "core/verify/check.h"
 
 #include <algorithm>
 #include <map>
@@ -123,19 +123,5 @@ CheckReport check_plan(const Plan& plan, const std::vector<std::string>& univers
   return report;
 }
 
-Balance balance_of(const Plan& plan) {
-  Balance balance;
-  if (plan.shards.empty()) return balance;
-  balance.min = plan.shards.front().predicted_seconds;
-  double sum = 0;
-  for (const Shard& shard : plan.shards) {
-    balance.max = std::max(balance.max, shard.predicted_seconds);
-    balance.min = std::min(balance.min, shard.predicted_seconds);
-    sum += shard.predicted_seconds;
-  }
-  balance.mean = sum / static_cast<double>(plan.shards.size());
-  balance.ratio_to_lower_bound = plan.lower_bound > 0 ? balance.max / plan.lower_bound : 1.0;
-  return balance;
-}
 
 }  // namespace shardplan

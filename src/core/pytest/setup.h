@@ -12,7 +12,7 @@
 
 #include "core/diagnostic.h"
 #include "core/fs.h"
-#include "core/pytest_config.h"
+#include "core/pytest/config.h"
 
 namespace shardplan {
 

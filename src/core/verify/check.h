@@ -43,10 +43,5 @@ std::vector<std::string> check_structure(const Plan& plan);
 CheckReport check_plan(const Plan& plan, const std::vector<std::string>& universe,
                        const std::vector<std::string>& doctest_modules = {});
 
-struct Balance {
-  double max = 0, mean = 0, min = 0;
-  double ratio_to_lower_bound = 0;  // makespan / lower bound (1 when the bound is 0)
-};
-Balance balance_of(const Plan& plan);
 
 }  // namespace shardplan

@@ -26,7 +26,5 @@ struct CiShard {
 // integer, index out of range.
 Result<CiShard> shard_from_environment(const EnvLookup& env);
 
-// "15m", "90s", "1h30m", "2h", or plain seconds "900" -> seconds.
-Result<double> parse_duration(std::string_view text);
 
 }  // namespace shardplan
