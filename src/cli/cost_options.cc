@@ -18,8 +18,9 @@ CLI::Validator overhead_in_range(const std::string& flag) {
         char* end = nullptr;  // strtod reads what CLI11's conversion reads (hex, inf, nan)
         const double seconds = std::strtod(text.c_str(), &end);
         if (text.empty() || end != text.c_str() + text.size()) return {};
-        auto checked = checked_overhead(seconds, flag);
-        return checked ? std::string() : checked.error().message;
+        if (checked_overhead(seconds, flag)) return {};
+        // CLI11 puts the flag's name in front: "--file-overhead: must be between ..."
+        return fmt::format("must be between 0 and {} seconds, got {}", kMaxOverheadSeconds, seconds);
       },
       "SECONDS");
 }
