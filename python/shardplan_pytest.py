@@ -310,8 +310,7 @@ class ShardPlugin:
         self.unplanned = set()  # files collected here that the plan does not know
         self.out_of_scope = set()  # paths left out because the plan's scope excludes them
         self.known_seen = False  # whether any collected path was one the plan knows
-        self.collected = None  # normalized plan ids of the items this shard kept
-        self.kept = None
+        self.kept = None  # plan ids of the items this shard kept (None until collected)
 
     def pytest_sessionstart(self, session):
         """Tag the JUnit report (if any) so `shardplan audit` knows which shard and plan wrote it."""
@@ -323,6 +322,36 @@ class ShardPlugin:
             # maps one to the other with these two (docs/plan-format.md).
             xml.add_global_property("shardplan_rootdir", _relative_posix(self.config.rootpath, self.root))
             xml.add_global_property("shardplan_root", _relative_posix(self.root, self.config.rootpath))
+
+    def empty_files(self):
+        """Whole files of this shard that exist but gave pytest no item (no tests in them)."""
+        if self.kept is None:
+            return []
+        ran = {nodeid.partition("::")[0] for nodeid in self.kept}
+        return sorted(rel for rel in self.view.files
+                      if rel not in ran and (self.root / rel).is_file())
+
+    def only_gone_work(self):
+        """True when this shard holds no whole file and every test its slices list is gone."""
+        if self.view.files or any(piece.owner for piece in self.view.slices.values()):
+            return False
+        listed = sum(len(piece.tests) for piece in self.view.slices.values())
+        return listed > 0 and sum(len(ids) for ids in self.gone.values()) == listed
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session):
+        """Before the JUnit report is written: record what pytest showed cannot run here, so the
+        audit tells a gone test from a lost one; and a shard whose every listed test is gone
+        has nothing to run, which is not a failure of the run (its output says why)."""
+        if hasattr(self.config, "workerinput"):
+            return
+        xml = _junit_report(self.config)
+        if xml is not None:
+            gone = sorted(nodeid for ids in self.gone.values() for nodeid in ids)
+            xml.add_global_property("shardplan_gone", json.dumps(gone))
+            xml.add_global_property("shardplan_empty", json.dumps(self.empty_files()))
+        if session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and self.only_gone_work():
+            session.exitstatus = pytest.ExitCode.OK
 
     def relative(self, path):
         """Plan-root-relative POSIX path, or None when `path` is outside the plan's root."""
@@ -458,7 +487,8 @@ class ShardPlugin:
         """Why a shard that pytest left empty has nothing, and what to do about it."""
         if self.kept is None or self.kept or hasattr(self.config, "workerinput"):
             return []
-        lines = ["shardplan: shard %d collected no tests." % self.view.shard]
+        lines = ["shardplan: shard %d collected no tests%s." % (
+            self.view.shard, " (exit status 0: every test it lists is gone)" if self.only_gone_work() else "")]
         for rel, missing in sorted(self.gone.items()):
             lines.append("shardplan:   %s: the plan lists %d test(s) here that pytest did not "
                          "collect (renamed or deleted since the timings were recorded), e.g. %s"

@@ -171,6 +171,11 @@ void print_audit(const AuditReport& report) {
   print_list("ran more than once", report.ran_twice);
   print_list("ran in the wrong shard", report.wrong_shard);
   print_list("ran outside the plan's scope", report.out_of_scope);
+  if (report.gone_tests > 0 || report.empty_files > 0) {
+    fmt::print("not required: {} listed tests pytest no longer collects, {} planned files with no tests "
+               "(as the shards' plugin reported them; refresh the timings and re-plan)\n",
+               report.gone_tests, report.empty_files);
+  }
   if (report.unresolved > 0) {
     fmt::print("testcases naming no known test file ({}): see the warnings above\n", report.unresolved);
   }

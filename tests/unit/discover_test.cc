@@ -14,6 +14,9 @@ using Files = std::vector<std::pair<std::string, std::string>>;  // path, conten
 
 std::string ini(const std::string& body) { return "[pytest]\n" + body + "\n"; }
 
+// A doctest file or module needs an example to yield an item.
+const std::string kDoctest = "\"\"\"\n>>> 1 + 1\n2\n\"\"\"\n";
+
 MemoryFileSystem make_fs(const Files& files) {
   MemoryFileSystem fs;
   for (const auto& [path, content] : files) fs.add_file(path, content);
@@ -71,7 +74,8 @@ INSTANTIATE_TEST_SUITE_P(
                       {"conftest.py", ""},
                       {"tests/__init__.py", ""},
                       {"tests/test_b.py", ""},
-                      {"data/test_c.txt", ""},
+                      {"data/test_c.txt", kDoctest},
+                      {"data/test_d.txt", "requirements, not a doctest\n"},
                       {"test_.py", ""},
                       {"tests/testing.py", ""}},
                      {"a_test.py", "data/test_c.txt", "test_.py", "test_a.py", "tests/test_b.py"}},
@@ -204,7 +208,7 @@ INSTANTIATE_TEST_SUITE_P(
         DiscoverCase{"FileCollectedEvenIfNotMatching",
                      {{"pytest.ini", ini("testpaths = tests/helper.py tests/notes.txt")},
                       {"tests/helper.py", ""},
-                      {"tests/notes.txt", ""},
+                      {"tests/notes.txt", kDoctest},
                       {"tests/test_a.py", ""}},
                      {"tests/helper.py", "tests/notes.txt"}},
         DiscoverCase{
@@ -493,7 +497,7 @@ INSTANTIATE_TEST_SUITE_P(
                   {{"pytest.ini", ""}, {"unit/test_a.py", ""}, {"e2e/test_b.py", ""}},
                   ".", {}, 8, {"unit/test_a.py"}, "pytest.ini", ".", {}, {}, "--ignore=e2e -k 'not slow'"},
         SetupCase{"NamedFileWhateverItsName",
-                  {{"pytest.ini", ""}, {"unit/helper.py", ""}, {"unit/test_b.py", ""}, {"notes.rst", ""}},
+                  {{"pytest.ini", ""}, {"unit/helper.py", ""}, {"unit/test_b.py", ""}, {"notes.rst", kDoctest}},
                   ".", {"unit/helper.py", "notes.rst"}, 8, {"notes.rst", "unit/helper.py"}, "pytest.ini", ".", {},
                   {"notes.rst", "unit/helper.py"}},
         SetupCase{"ConfigFileOption",
@@ -503,20 +507,22 @@ INSTANTIATE_TEST_SUITE_P(
                   {{"pytest.ini", ini("testpaths = a")}, {"a/test_1.py", ""}, {"b/test_2.py", ""}},
                   ".", {"--rootdir=b"}, 8, {"a/test_1.py", "b/test_2.py"}, "pytest.ini"},
         SetupCase{"DoctestTextFiles",
-                  {{"pytest.ini", ini("addopts = --doctest-glob=*.rst")}, {"docs/test_x.txt", ""}, {"docs/x.rst", ""}},
+                  {{"pytest.ini", ini("addopts = --doctest-glob=*.rst")}, {"docs/test_x.txt", kDoctest},
+                   {"docs/x.rst", kDoctest}, {"docs/y.rst", "no examples here\n"}},
                   ".", {}, 8, {"docs/x.rst"}, "pytest.ini"},
         SetupCase{"DoctestDisabled",
                   {{"pytest.ini", ""}, {"docs/test_x.txt", ""}, {"test_a.py", ""}},
                   ".", {"-p", "no:doctest", "--doctest-modules"}, 8, {"test_a.py"}, "pytest.ini"},
         SetupCase{"DoctestModules",
                   {{"pytest.ini", ""},
-                   {"pkg/__init__.py", ""},
-                   {"pkg/conftest.py", ""},
-                   {"pkg/__main__.py", ""},
-                   {"pkg/mod.py", ""},
+                   {"pkg/__init__.py", kDoctest},
+                   {"pkg/conftest.py", kDoctest},
+                   {"pkg/__main__.py", kDoctest},
+                   {"pkg/mod.py", kDoctest},
+                   {"pkg/plain.py", "def f():\n    return 1\n"},
                    {"pkg/test_a.py", ""},
-                   {"setup.py", "from setuptools import setup\n"},
-                   {"tools/setup.py", "print(1)\n"}},
+                   {"setup.py", "from setuptools import setup\n\"\"\">>> 1\n1\"\"\"\n"},
+                   {"tools/setup.py", "print(1)\n\"\"\">>> 1\n1\"\"\"\n"}},
                   ".", {"--doctest-modules"}, 8, {"pkg/test_a.py"}, "pytest.ini", ".",
                   {"pkg/__init__.py", "pkg/conftest.py", "pkg/mod.py", "tools/setup.py"}},
         SetupCase{"ConftestIgnoresNearestWins",

@@ -94,6 +94,7 @@ class Walker {
   bool should_recurse(const std::string& rel);
   bool is_test_module(const std::string& rel) const;
   bool is_doctest_module(const std::string& rel) const;
+  bool has_doctest_examples(const std::string& rel) const;
   Role classify_file(const std::string& rel);
   void collect(const std::string& rel, Role role);
   void walk_dir(const std::string& rel);
@@ -233,15 +234,22 @@ bool Walker::is_test_module(const std::string& rel) const {
 }
 
 // The doctest plugin with --doctest-modules: every .py module but __main__.py and a setup.py
-// that mentions setuptools or distutils (conftest.py and __init__.py included).
+// that mentions setuptools or distutils (conftest.py and __init__.py included). Only modules
+// with a ">>>" prompt can yield an item: the others would be planned files that never run.
 bool Walker::is_doctest_module(const std::string& rel) const {
   if (!setup_.args.doctest_modules || setup_.args.doctest_disabled) return false;
   const std::string name = base_name(rel);
   if (!has_py_suffix(name) || name == "__main__.py") return false;
-  if (name != "setup.py") return true;
   const auto content = fs_.read(full(rel));
-  return !content || (content->find("setuptools") == std::string::npos &&
-                      content->find("distutils") == std::string::npos);
+  if (!content || content->find(">>>") == std::string::npos) return false;
+  return name != "setup.py" ||
+         (content->find("setuptools") == std::string::npos && content->find("distutils") == std::string::npos);
+}
+
+// A doctest text file yields an item only when it holds an example (a ">>>" prompt).
+bool Walker::has_doctest_examples(const std::string& rel) const {
+  const auto content = fs_.read(full(rel));
+  return content && content->find(">>>") != std::string::npos;
 }
 
 // What pytest makes of a file met in the walk: a test module or doctest text file, a module
@@ -255,7 +263,7 @@ Walker::Role Walker::classify_file(const std::string& rel) {
   if (setup_.args.doctest_disabled) return Role::none;
   const bool text = std::any_of(doctest_globs_.begin(), doctest_globs_.end(),
                                 [&](const std::string& glob) { return fnmatch_ex(glob, rel); });
-  return text ? Role::test : Role::none;
+  return text && has_doctest_examples(rel) ? Role::test : Role::none;
 }
 
 void Walker::collect(const std::string& rel, Role role) {
@@ -339,7 +347,7 @@ void Walker::walk_named_file(const std::string& rel) {
              (has_suffix(name, ".txt") || has_suffix(name, ".rst") ||
               std::any_of(doctest_globs_.begin(), doctest_globs_.end(),
                           [&](const std::string& glob) { return fnmatch_ex(glob, rel); }))) {
-    collect(rel, Role::test);
+    if (has_doctest_examples(rel)) collect(rel, Role::test);
   } else {
     warn(rel, "is not a Python file, a doctest file or a directory: pytest collects nothing from it");
   }

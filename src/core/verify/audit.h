@@ -38,6 +38,10 @@ struct AuditReport {
   std::vector<std::string> wrong_shard; // "tests/a.py::t ran in shard 2 (r2.xml:4:5); its shard is 1"
   std::vector<std::string> out_of_scope;  // "tests/x.py::t ran in shard 2 (r2.xml:4:5): ... scope ..."
   std::size_t unresolved = 0;           // testcases that name no known test file: not auditable
+  // Not failures: listed tests the shard's plugin saw were gone (not collected) when it ran,
+  // and whole files that gave pytest no item (the report's shardplan_gone/_empty properties).
+  std::size_t gone_tests = 0;
+  std::size_t empty_files = 0;
   std::vector<ShardMeasure> shards;
   bool ok() const {
     return missing_reports.empty() && not_run.empty() && ran_twice.empty() && wrong_shard.empty() &&
