@@ -35,6 +35,32 @@ struct PlanCommand {
   std::vector<std::string> collected;
 };
 
+// pytest records node ids relative to its rootdir; the plan's paths are relative to --root. When
+// the config file (and so the rootdir) lies above --root, the timings' ids carry the path from
+// there ("service/tests/test_a.py::t" for --root service): drop it so the timings meet the files.
+void rebase_timings_on_root(Inputs& inputs) {
+  const std::string& from_config = inputs.scope.root_from_config;
+  if (!inputs.timings || from_config.empty() || from_config == "." || from_config.compare(0, 2, "..") == 0) return;
+  const std::string prefix = from_config + "/";
+  std::vector<TestTiming>& tests = inputs.timings->tests;
+  bool changed = false;
+  for (TestTiming& test : tests) {
+    if (test.id.compare(0, prefix.size(), prefix) == 0) {
+      test.id.erase(0, prefix.size());
+      changed = true;
+    }
+  }
+  if (!changed) return;
+  std::stable_sort(tests.begin(), tests.end(), [](const TestTiming& a, const TestTiming& b) { return a.id < b.id; });
+  // An id recorded both ways keeps the rootdir-relative one (the later in this order).
+  std::vector<TestTiming> unique;
+  for (TestTiming& test : tests) {
+    if (!unique.empty() && unique.back().id == test.id) unique.back() = std::move(test);
+    else unique.push_back(std::move(test));
+  }
+  tests = std::move(unique);
+}
+
 // Doctest modules are planned when the timings know them; the others run in their hash shard.
 void add_timed_doctest_modules(Inputs& inputs) {
   if (!inputs.timings || inputs.doctest_modules.empty()) return;
@@ -137,6 +163,7 @@ int run_plan(PlanCommand& options) {
   }
   auto inputs = load_inputs(fs, options.universe, options.timing);
   if (!inputs) return fail(inputs.error());
+  rebase_timings_on_root(*inputs);
   if (auto kept = keep_collected_only(fs, options.collected, *inputs); !kept) return fail(kept.error());
   add_timed_doctest_modules(*inputs);
   const PlanScope scope = inputs->scope;
