@@ -91,7 +91,8 @@ Assignment dedicated_file_shards(const Suite& suite, int jobs) {
     for (const std::size_t u : units_of[f]) weights.push_back(suite.units[u].seconds);
     std::vector<int> group_of;
     longest_first(weights, range(next_free, next_free + given), group_of);
-    for (std::size_t i = 0; i < units_of[f].size(); ++i) result.job_of[units_of[f][i]] = group_of[i];
+    for (std::size_t i = 0; i < units_of[f].size(); ++i)
+      result.job_of[units_of[f][i]] = group_of[i];
     next_free += given;
   }
   std::vector<int> group_of;

@@ -131,7 +131,10 @@ BENCHMARK(BM_Parse)->Apply(parse_args)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Workload)->Apply(parse_args)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Plan)->Apply(size_args)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Plan)->Name("BM_PlanShards")->Apply(shard_args)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Plan)->Name("BM_PlanFewFiles")->Args({1'000'000, 1'000, 500})->Args({100'000, 100, 38})
+BENCHMARK(BM_Plan)
+    ->Name("BM_PlanFewFiles")
+    ->Args({1'000'000, 1'000, 500})
+    ->Args({100'000, 100, 38})
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Emit)->Apply(size_args)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_All)->Apply(size_args)->Unit(benchmark::kMillisecond);

@@ -43,7 +43,8 @@ std::optional<Dataset> load_dataset(const std::string& dir) {
   const auto durations = read_text(dir + "/test_durations.json");
   const auto listing = read_text(dir + "/files.txt");
   if (!durations || !listing) {
-    std::fprintf(stderr, "bench_quality: %s needs test_durations.json and files.txt\n", dir.c_str());
+    std::fprintf(stderr, "bench_quality: %s needs test_durations.json and files.txt\n",
+                 dir.c_str());
     return std::nullopt;
   }
   auto timings = parse_durations(*durations, dir + "/test_durations.json");
@@ -79,8 +80,8 @@ std::optional<Assignment> shardplan_assignment(const Dataset& data, int shards, 
   if (!plan) return std::nullopt;
   Assignment assignment;
   if (const auto error = assignment_from_plan(data.suite, *plan, assignment); !error.empty()) {
-    std::fprintf(stderr, "bench_quality: %s N=%d: shardplan plan is wrong: %s\n",
-                 data.name.c_str(), shards, error.c_str());
+    std::fprintf(stderr, "bench_quality: %s N=%d: shardplan plan is wrong: %s\n", data.name.c_str(),
+                 shards, error.c_str());
     std::exit(1);
   }
   return assignment;
@@ -88,10 +89,12 @@ std::optional<Assignment> shardplan_assignment(const Dataset& data, int shards, 
 
 std::vector<Algorithm> algorithms(double file_overhead) {
   return {
-      {"shardplan", [=](const Dataset& d, int n) { return shardplan_assignment(d, n, true, file_overhead); }},
+      {"shardplan",
+       [=](const Dataset& d, int n) { return shardplan_assignment(d, n, true, file_overhead); }},
       {"shardplan --no-split",
        [=](const Dataset& d, int n) { return shardplan_assignment(d, n, false, file_overhead); }},
-      {"least_duration", [](const Dataset& d, int n) { return std::optional(least_duration(d.suite, n)); }},
+      {"least_duration",
+       [](const Dataset& d, int n) { return std::optional(least_duration(d.suite, n)); }},
       {"duration_based_chunks",
        [](const Dataset& d, int n) { return std::optional(duration_based_chunks(d.suite, n)); }},
       {"dedicated file shards",
@@ -131,8 +134,10 @@ void print_quality(const std::vector<Dataset>& data, double file_overhead) {
   for (const Dataset& d : data) {
     const CostModel cost{0, file_overhead};
     double total = 0, heaviest = 0;
-    for (const Unit& u : d.suite.units) total += u.seconds, heaviest = std::max(heaviest, u.seconds);
-    fmt::print("| {} | {} | {} | {:.0f} |", d.name, d.work.stats.known_tests, d.work.files.size(), total);
+    for (const Unit& u : d.suite.units)
+      total += u.seconds, heaviest = std::max(heaviest, u.seconds);
+    fmt::print("| {} | {} | {} | {:.0f} |", d.name, d.work.stats.known_tests, d.work.files.size(),
+               total);
     for (const int n : kShardCounts) {
       auto plan = make_plan(d.work, PlanOptions{n, file_overhead, true});
       if (!plan) {
@@ -143,14 +148,18 @@ void print_quality(const std::vector<Dataset>& data, double file_overhead) {
       const double share = (total + file_overhead * static_cast<double>(d.suite.files.size())) / n;
       const bool applies = heaviest < share;
       fmt::print(" {:.3f}{} |", ratio, applies ? (ratio > 1.02 + 5e-4 ? " **miss**" : "") : " †");
-      if (applies && ratio > 1.02 + 5e-4) misses.push_back(fmt::format("{} N={} ({:.3f})", d.name, n, ratio));
+      if (applies && ratio > 1.02 + 5e-4)
+        misses.push_back(fmt::format("{} N={} ({:.3f})", d.name, n, ratio));
     }
     fmt::print("\n");
   }
-  fmt::print("\n† the heaviest single test (plus its file overhead) is at least total/N, so the bound "
-             "is that test and the 1.02 target does not apply.\n");
+  fmt::print(
+      "\n† the heaviest single test (plus its file overhead) is at least total/N, so the bound "
+      "is that test and the 1.02 target does not apply.\n");
   if (misses.empty()) {
-    fmt::print("\nTarget (≤ 1.02 wherever the heaviest test is below total/N): met in every applicable cell.\n");
+    fmt::print(
+        "\nTarget (≤ 1.02 wherever the heaviest test is below total/N): met in every applicable "
+        "cell.\n");
   } else {
     fmt::print("\nTarget (≤ 1.02 wherever the heaviest test is below total/N) **missed** in: {}.\n",
                fmt::join(misses, ", "));
@@ -168,7 +177,8 @@ double pair_bound(const Suite& suite, int shards, double file_overhead) {
   std::nth_element(seconds.begin(), seconds.begin() + static_cast<std::ptrdiff_t>(n), seconds.end(),
                    std::greater<>());
   const double p_n1 = seconds[n];
-  const double p_n = *std::min_element(seconds.begin(), seconds.begin() + static_cast<std::ptrdiff_t>(n));
+  const double p_n =
+      *std::min_element(seconds.begin(), seconds.begin() + static_cast<std::ptrdiff_t>(n));
   return p_n + p_n1 + file_overhead;
 }
 
@@ -199,15 +209,18 @@ double slice_bound(const Workload& work, int shards, double file_overhead, doubl
 // worst ratio, and every N above 1.02 with its ratio to the pair bound where that is higher.
 void print_sweep(const std::vector<Dataset>& data, double file_overhead) {
   constexpr int kLast = 100;
-  fmt::print("\n**Every N from 2 to {}** (same ratio; cells where the heaviest test is below "
-             "total/N; pair bound: of the N+1 heaviest tests two share a shard; slice bound: each file "
-             "heavier than a shard is cut into enough slices and each slice pays the file overhead)\n\n"
-             "| dataset | cells | median | worst (N) | mean shard at that N | N above 1.02 (ratio) |\n"
-             "|---|--:|--:|--:|--:|---|\n", kLast);
+  fmt::print(
+      "\n**Every N from 2 to {}** (same ratio; cells where the heaviest test is below "
+      "total/N; pair bound: of the N+1 heaviest tests two share a shard; slice bound: each file "
+      "heavier than a shard is cut into enough slices and each slice pays the file overhead)\n\n"
+      "| dataset | cells | median | worst (N) | mean shard at that N | N above 1.02 (ratio) |\n"
+      "|---|--:|--:|--:|--:|---|\n",
+      kLast);
   for (const Dataset& d : data) {
     const CostModel cost{0, file_overhead};
     double total = 0, heaviest = 0;
-    for (const Unit& u : d.suite.units) total += u.seconds, heaviest = std::max(heaviest, u.seconds);
+    for (const Unit& u : d.suite.units)
+      total += u.seconds, heaviest = std::max(heaviest, u.seconds);
     std::vector<double> ratios;
     double worst = 0, worst_mean = 0;  // at the worst N: its ratio, and the mean shard's
     int worst_n = 0;
@@ -230,7 +243,8 @@ void print_sweep(const std::vector<Dataset>& data, double file_overhead) {
         const double sliced = slice_bound(d.work, n, file_overhead, bound);
         std::string why;
         if (pair > bound) why += fmt::format("; {:.3f} of the pair bound", plan->makespan / pair);
-        if (sliced > bound * (1 + 1e-9)) why += fmt::format("; {:.3f} of the slice bound", plan->makespan / sliced);
+        if (sliced > bound * (1 + 1e-9))
+          why += fmt::format("; {:.3f} of the slice bound", plan->makespan / sliced);
         above.push_back(fmt::format("{} ({:.3f}{})", n, ratio, why));
       }
     }
@@ -240,7 +254,8 @@ void print_sweep(const std::vector<Dataset>& data, double file_overhead) {
     }
     std::sort(ratios.begin(), ratios.end());
     fmt::print("| {} | {} | {:.3f} | {:.3f} ({}) | {:.3f} | {} |\n", d.name, ratios.size(),
-               ratios[ratios.size() / 2], worst, worst_n, worst_mean, above.empty() ? "none" : fmt::format("{}", fmt::join(above, ", ")));
+               ratios[ratios.size() / 2], worst, worst_n, worst_mean,
+               above.empty() ? "none" : fmt::format("{}", fmt::join(above, ", ")));
   }
 }
 
@@ -258,30 +273,36 @@ int run(const std::vector<std::string>& dirs, const CostModel& cost) {
       auto& row = results[d].emplace_back();
       for (const Algorithm& a : algos) {
         const auto assignment = a.assign(data[d], n);
-        row.push_back(assignment ? Result(evaluate(data[d].suite, *assignment, cost)) : std::nullopt);
+        row.push_back(assignment ? Result(evaluate(data[d].suite, *assignment, cost))
+                                 : std::nullopt);
       }
     }
   }
-  fmt::print("### Quality of shardplan's own plans (issue 3, item 6)\n\n"
-             "Predicted makespan over the lower bound max(total work / N, heaviest single test + "
-             "its file overhead), file overhead {} s, no job overhead.\n", cost.file_overhead);
+  fmt::print(
+      "### Quality of shardplan's own plans (issue 3, item 6)\n\n"
+      "Predicted makespan over the lower bound max(total work / N, heaviest single test + "
+      "its file overhead), file overhead {} s, no job overhead.\n",
+      cost.file_overhead);
   print_quality(data, cost.file_overhead);
   print_sweep(data, cost.file_overhead);
-  fmt::print("\n### Against today's algorithms\n\n"
-             "Every plan is charged the same cost model: {} s per job, plus {} s for every file "
-             "each job imports, plus the recorded seconds of the tests it runs (untimed files: "
-             "shardplan's estimate, for every algorithm). Lower bound = {} s + max(total work / N, "
-             "heaviest test + {} s).\n", cost.job_overhead, cost.file_overhead, cost.job_overhead,
-             cost.file_overhead);
-  print_metric(data, algos, results, "Makespan over the lower bound (lower is better; 1.000 is optimal)",
-               [](const Evaluation& e) { return fmt::format("{:.3f}", e.makespan / e.lower_bound); });
+  fmt::print(
+      "\n### Against today's algorithms\n\n"
+      "Every plan is charged the same cost model: {} s per job, plus {} s for every file "
+      "each job imports, plus the recorded seconds of the tests it runs (untimed files: "
+      "shardplan's estimate, for every algorithm). Lower bound = {} s + max(total work / N, "
+      "heaviest test + {} s).\n",
+      cost.job_overhead, cost.file_overhead, cost.job_overhead, cost.file_overhead);
+  print_metric(
+      data, algos, results, "Makespan over the lower bound (lower is better; 1.000 is optimal)",
+      [](const Evaluation& e) { return fmt::format("{:.3f}", e.makespan / e.lower_bound); });
   print_metric(data, algos, results, "Total job-seconds (the CI bill; lower is better)",
                [](const Evaluation& e) { return fmt::format("{:.0f}", e.job_seconds); });
   print_metric(data, algos, results,
                "File imports: total (job, file) pairs / most jobs importing one file / empty jobs",
                [](const Evaluation& e) {
-                 return fmt::format("{} / {}{}", e.imports, e.max_imports,
-                                    e.empty_jobs ? fmt::format(" / **{} empty**", e.empty_jobs) : "");
+                 return fmt::format(
+                     "{} / {}{}", e.imports, e.max_imports,
+                     e.empty_jobs ? fmt::format(" / **{} empty**", e.empty_jobs) : "");
                });
   return 0;
 }
@@ -301,7 +322,8 @@ int main(int argc, char** argv) {
     }
   }
   if (dirs.empty()) {
-    std::fprintf(stderr, "usage: bench_quality [--job-overhead S] [--file-overhead S] DATASET_DIR...\n");
+    std::fprintf(stderr,
+                 "usage: bench_quality [--job-overhead S] [--file-overhead S] DATASET_DIR...\n");
     return 2;
   }
   return shardplan::bench::run(dirs, cost);

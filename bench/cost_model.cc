@@ -70,7 +70,8 @@ std::string assignment_from_plan(const Suite& suite, const Plan& plan, Assignmen
   }
   out = Assignment{std::vector<int>(suite.units.size(), -1), plan.shard_count};
   auto place = [&](std::size_t u, int job) {
-    if (out.job_of[u] >= 0) return fmt::format("{} is in shards {} and {}", suite.ids[u], out.job_of[u] + 1, job + 1);
+    if (out.job_of[u] >= 0)
+      return fmt::format("{} is in shards {} and {}", suite.ids[u], out.job_of[u] + 1, job + 1);
     out.job_of[u] = job;
     return std::string();
   };

@@ -37,10 +37,10 @@ struct Assignment {
 };
 
 struct Evaluation {
-  double makespan = 0;       // slowest job, overheads included
-  double lower_bound = 0;    // job overhead + max(total work / N, heaviest unit + file overhead)
-  double job_seconds = 0;    // sum over all jobs
-  std::size_t imports = 0;   // (job, file) pairs: how often files are imported in total
+  double makespan = 0;          // slowest job, overheads included
+  double lower_bound = 0;       // job overhead + max(total work / N, heaviest unit + file overhead)
+  double job_seconds = 0;       // sum over all jobs
+  std::size_t imports = 0;      // (job, file) pairs: how often files are imported in total
   std::size_t max_imports = 0;  // most jobs that import one file
   int empty_jobs = 0;
 };

@@ -18,13 +18,15 @@ constexpr double kLogFileSizeSd = 1.1;
 constexpr double kMaxTestSeconds = 300;
 
 std::string file_path(std::size_t index, std::size_t files) {
-  const auto per_dir = static_cast<std::size_t>(std::max(4.0, std::sqrt(static_cast<double>(files))));
+  const auto per_dir =
+      static_cast<std::size_t>(std::max(4.0, std::sqrt(static_cast<double>(files))));
   const std::size_t dir = index / per_dir;
   return fmt::format("pkg{}/sub{}/tests/test_module_{}.py", dir % 7, dir, index);
 }
 
 // Splits `tests` over `files` with lognormal weights, at least one test per file.
-std::vector<std::size_t> tests_per_file(std::size_t tests, std::size_t files, std::mt19937_64& rng) {
+std::vector<std::size_t> tests_per_file(std::size_t tests, std::size_t files,
+                                        std::mt19937_64& rng) {
   std::lognormal_distribution<double> size(0, kLogFileSizeSd);
   std::vector<double> weight(files);
   double total = 0;
@@ -33,7 +35,8 @@ std::vector<std::size_t> tests_per_file(std::size_t tests, std::size_t files, st
   std::size_t assigned = files;
   const double spare = static_cast<double>(tests - files);
   for (std::size_t f = 0; f < files && assigned < tests; ++f) {
-    const auto extra = std::min(tests - assigned, static_cast<std::size_t>(spare * weight[f] / total));
+    const auto extra =
+        std::min(tests - assigned, static_cast<std::size_t>(spare * weight[f] / total));
     counts[f] += extra;
     assigned += extra;
   }
@@ -64,7 +67,8 @@ SyntheticSuite make_suite(std::size_t tests, std::size_t files, std::uint64_t se
     const double file_speed = speed(rng);
     for (std::size_t t = 0; t < counts[f]; ++t) {
       const double seconds = std::min(kMaxTestSeconds, duration(rng) * file_speed);
-      suite.timings.tests.push_back({test_id(suite.files.back(), t), std::round(seconds * 1e6) / 1e6});
+      suite.timings.tests.push_back(
+          {test_id(suite.files.back(), t), std::round(seconds * 1e6) / 1e6});
     }
   }
   std::sort(suite.files.begin(), suite.files.end());

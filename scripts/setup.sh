@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build git
   libsimdjson-dev nlohmann-json3-dev libexpat1-dev libcli11-dev libfmt-dev
   libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev
+  clang clang-format libclang-rt-14-dev
   python3 python3-pytest python3-pytest-xdist
   chromium python3-networkx
 )

@@ -7,6 +7,12 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 bash scripts/setup.sh
 presets=${SHARDPLAN_TEST_PRESETS:-dev asan}
+# Style first: clang-format over src/, tests/ and bench/ (the .clang-format at the root).
+if command -v clang-format >/dev/null; then
+  echo "== format-check ==" >&2
+  git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'bench/*.h' \
+    | xargs clang-format --dry-run --Werror
+fi
 for preset in $presets; do
   echo "== preset $preset ==" >&2
   cmake --preset "$preset" >/dev/null

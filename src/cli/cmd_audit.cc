@@ -9,11 +9,11 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/reports.h"
-#include "core/verify/audit.h"
 #include "cli/plan_scope.h"
 #include "cli/process.h"
+#include "cli/reports.h"
 #include "core/glob.h"
+#include "core/verify/audit.h"
 
 namespace shardplan::cli {
 namespace {
@@ -76,19 +76,21 @@ std::string early_property(const FileSystem& fs, const std::string& path, std::s
   if (at == std::string_view::npos) return {};
   const auto start = at + key.size();
   const auto end = head.find('"', start);
-  return end == std::string_view::npos ? std::string() : std::string(head.substr(start, end - start));
+  return end == std::string_view::npos ? std::string()
+                                       : std::string(head.substr(start, end - start));
 }
 
 RootMapping mapping_of(const FileSystem& fs, const std::string& path) {
   const auto below = [](const std::string& rel) {
     return rel.empty() || rel == "." || rel.compare(0, 2, "..") == 0 ? std::string() : rel;
   };
-  return {below(early_property(fs, path, "shardplan_rootdir")), below(early_property(fs, path, "shardplan_root"))};
+  return {below(early_property(fs, path, "shardplan_rootdir")),
+          below(early_property(fs, path, "shardplan_root"))};
 }
 
 // Reads one report whose ids are relative to another directory than the plan's root.
-Result<JunitReport> read_mapped(const FileSystem& fs, const std::string& path, const RootMapping& mapping,
-                                const std::vector<std::string>& known) {
+Result<JunitReport> read_mapped(const FileSystem& fs, const std::string& path,
+                                const RootMapping& mapping, const std::vector<std::string>& known) {
   std::vector<std::string> reported, files;
   for (const std::string& file : known) {
     if (auto as = mapping.as_reported(file)) {
@@ -108,14 +110,17 @@ Result<JunitReport> read_mapped(const FileSystem& fs, const std::string& path, c
 }
 
 // Reads the reports of one --junit pattern and files each under its shard.
-Result<std::vector<JunitReport>> read_shard_reports(const FileSystem& fs, const std::string& pattern,
-                                                    const ModuleIndex& index, const std::vector<std::string>& known) {
+Result<std::vector<JunitReport>> read_shard_reports(const FileSystem& fs,
+                                                    const std::string& pattern,
+                                                    const ModuleIndex& index,
+                                                    const std::vector<std::string>& known) {
   auto paths = expand_glob(fs, pattern);
   if (!paths) return paths.error();
   std::vector<JunitReport> reports;
   for (const std::string& path : *paths) {
     const RootMapping mapping = mapping_of(fs, path);
-    auto report = mapping.identity() ? read_report(fs, path, index) : read_mapped(fs, path, mapping, known);
+    auto report =
+        mapping.identity() ? read_report(fs, path, index) : read_mapped(fs, path, mapping, known);
     if (!report) return report.error();
     if (mapping.identity()) warn_unresolved(*report);
     reports.push_back(std::move(*report));
@@ -123,8 +128,9 @@ Result<std::vector<JunitReport>> read_shard_reports(const FileSystem& fs, const 
   return reports;
 }
 
-Result<bool> collect(const FileSystem& fs, const std::string& pattern, const Plan& plan, const ModuleIndex& index,
-                     const std::vector<std::string>& known, std::vector<JunitReport>& reports, std::vector<int>& shards) {
+Result<bool> collect(const FileSystem& fs, const std::string& pattern, const Plan& plan,
+                     const ModuleIndex& index, const std::vector<std::string>& known,
+                     std::vector<JunitReport>& reports, std::vector<int>& shards) {
   const bool per_shard = pattern.find(kShardField) != std::string::npos;
   for (int shard = 1; shard <= (per_shard ? plan.shard_count : 1); ++shard) {
     const std::string expanded = per_shard ? with_shard(pattern, shard) : pattern;
@@ -136,14 +142,17 @@ Result<bool> collect(const FileSystem& fs, const std::string& pattern, const Pla
       auto named = property_shard(report, plan.shard_count);
       if (!named) return named.error();
       if (!per_shard && *named == 0) {
-        return error_in(report.source,
-                        fmt::format("cannot tell which shard wrote this report: use a --junit pattern "
-                                    "with {{shard}} (e.g. 'reports/shard-{{shard}}/*.xml') or write "
-                                    "the property {} into the report", kShardProperty));
+        return error_in(
+            report.source,
+            fmt::format("cannot tell which shard wrote this report: use a --junit pattern "
+                        "with {{shard}} (e.g. 'reports/shard-{{shard}}/*.xml') or write "
+                        "the property {} into the report",
+                        kShardProperty));
       }
       if (per_shard && *named != 0 && *named != shard) {
-        return error_in(report.source, fmt::format("matches the pattern of shard {} but its property {} says {}",
-                                                   shard, kShardProperty, *named));
+        return error_in(report.source,
+                        fmt::format("matches the pattern of shard {} but its property {} says {}",
+                                    shard, kShardProperty, *named));
       }
       shards.push_back(per_shard ? shard : *named);
       reports.push_back(std::move(report));
@@ -172,12 +181,14 @@ void print_audit(const AuditReport& report) {
   print_list("ran in the wrong shard", report.wrong_shard);
   print_list("ran outside the plan's scope", report.out_of_scope);
   if (report.gone_tests > 0 || report.empty_files > 0) {
-    fmt::print("not required: {} listed tests pytest no longer collects, {} planned files with no tests "
-               "(as the shards' plugin reported them; refresh the timings and re-plan)\n",
-               report.gone_tests, report.empty_files);
+    fmt::print(
+        "not required: {} listed tests pytest no longer collects, {} planned files with no tests "
+        "(as the shards' plugin reported them; refresh the timings and re-plan)\n",
+        report.gone_tests, report.empty_files);
   }
   if (report.unresolved > 0) {
-    fmt::print("testcases naming no known test file ({}): see the warnings above\n", report.unresolved);
+    fmt::print("testcases naming no known test file ({}): see the warnings above\n",
+               report.unresolved);
   }
 }
 
@@ -197,20 +208,28 @@ int run_audit(const AuditCommand& options) {
   std::vector<JunitReport> reports;
   std::vector<int> shards;
   for (const std::string& pattern : options.junit) {
-    if (auto done = collect(fs, pattern, *plan, index, known, reports, shards); !done) return fail(done.error());
+    if (auto done = collect(fs, pattern, *plan, index, known, reports, shards); !done)
+      return fail(done.error());
   }
-  std::vector<std::vector<const JunitReport*>> by_shard(static_cast<std::size_t>(plan->shard_count));
-  for (std::size_t i = 0; i < reports.size(); ++i) by_shard[static_cast<std::size_t>(shards[i] - 1)].push_back(&reports[i]);
+  std::vector<std::vector<const JunitReport*>> by_shard(
+      static_cast<std::size_t>(plan->shard_count));
+  for (std::size_t i = 0; i < reports.size(); ++i)
+    by_shard[static_cast<std::size_t>(shards[i] - 1)].push_back(&reports[i]);
   std::optional<std::vector<std::string>> collected;
   if (!options.collected.empty()) {
     auto ids = load_collected(fs, options.collected, index);
     if (!ids) return fail(ids.error());
     collected = std::move(*ids);
   }
-  const AuditReport report = audit_run(*plan, by_shard, AuditScope{&known, collected ? &*collected : nullptr});
+  const AuditReport report =
+      audit_run(*plan, by_shard, AuditScope{&known, collected ? &*collected : nullptr});
   print_audit(report);
-  if (!report.ok()) return fail(error_in(options.plan, "audit failed: the run did not execute this plan exactly once (lists above)"));
-  note(fmt::format("audit ok: {} reports; every planned test ran exactly once, in its shard", reports.size()));
+  if (!report.ok())
+    return fail(
+        error_in(options.plan,
+                 "audit failed: the run did not execute this plan exactly once (lists above)"));
+  note(fmt::format("audit ok: {} reports; every planned test ran exactly once, in its shard",
+                   reports.size()));
   return kExitOk;
 }
 
@@ -219,10 +238,11 @@ int run_audit(const AuditCommand& options) {
 Runner setup_audit(CLI::App& command) {
   auto options = std::make_shared<AuditCommand>();
   command.add_option("--plan", options->plan, "The plan the shards ran")->required();
-  command.add_option("--junit", options->junit,
-                     "JUnit reports of the shards: a path or glob; '{shard}' in it stands for the "
-                     "shard index (e.g. 'reports/shard-{shard}/*.xml'). Without it each report must "
-                     "carry <property name=\"shardplan_shard\" value=\"I\"/>. Repeatable")
+  command
+      .add_option("--junit", options->junit,
+                  "JUnit reports of the shards: a path or glob; '{shard}' in it stands for the "
+                  "shard index (e.g. 'reports/shard-{shard}/*.xml'). Without it each report must "
+                  "carry <property name=\"shardplan_shard\" value=\"I\"/>. Repeatable")
       ->required();
   command.add_option("--collected", options->collected,
                      "Node ids that exist now: the output of 'pytest --collect-only -q', or JUnit "
@@ -234,7 +254,8 @@ Runner setup_audit(CLI::App& command) {
       "Fails when a planned test did not run (sliced files: every listed test that still exists; "
       "whole files: at least one testcase), a test ran more than once, a test ran outside its "
       "shard (unplanned tests belong to their file's shard or owner slice; unknown files to shard "
-      "fnv1a64(path) mod N + 1), a test outside the plan's scope ran, or a shard left no report.\nExit codes: 0 ok; 1 the audit failed "
+      "fnv1a64(path) mod N + 1), a test outside the plan's scope ran, or a shard left no "
+      "report.\nExit codes: 0 ok; 1 the audit failed "
       "or invalid input; 2 usage error.");
   return [options] { return run_audit(*options); };
 }

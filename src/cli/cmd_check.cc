@@ -4,8 +4,8 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/plan_scope.h"
-#include "core/verify/check.h"
 #include "core/scope.h"
+#include "core/verify/check.h"
 
 namespace shardplan::cli {
 namespace {
@@ -41,19 +41,24 @@ int run_check(const CheckCommand& options) {
   fmt::print("scope: {}\n", ScopeRule(*plan).describe());
   const CheckReport report = check_plan(*plan, inputs->universe, inputs->doctest_modules);
   for (const ExposedShard& shard : report.exposed) {
-    warn(fmt::format("shard {} runs only {} listed test(s) of {}: if they were renamed or deleted since "
-                     "the timings were recorded, it collects nothing and pytest exits 5; plan with "
-                     "--collected FILE (the output of 'pytest --collect-only -q') to plan only tests "
-                     "that exist", shard.shard, shard.listed_tests, fmt::join(shard.files, ", ")));
+    warn(fmt::format(
+        "shard {} runs only {} listed test(s) of {}: if they were renamed or deleted since "
+        "the timings were recorded, it collects nothing and pytest exits 5; plan with "
+        "--collected FILE (the output of 'pytest --collect-only -q') to plan only tests "
+        "that exist",
+        shard.shard, shard.listed_tests, fmt::join(shard.files, ", ")));
   }
   for (const NewFile& file : report.new_files) {
-    const std::string text = fmt::format("{} is not in the plan (added after planning?): the "
-                                         "plugin runs it in shard {}", file.path, file.shard);
-    options.strict ? (void)fmt::print(stderr, "shardplan: error: {}\n", text) : warn(text);
+    const std::string text = fmt::format(
+        "{} is not in the plan (added after planning?): the "
+        "plugin runs it in shard {}",
+        file.path, file.shard);
+    options.strict ? error(text) : warn(text);
   }
-  for (const std::string& error : report.errors) fmt::print(stderr, "shardplan: error: {}\n", error);
+  for (const std::string& problem : report.errors) error(problem);
   if (!report.ok(options.strict)) {
-    fmt::print(stderr, "shardplan: check failed: {} problem(s) in {}; re-plan with 'shardplan plan'\n",
+    fmt::print(stderr,
+               "shardplan: check failed: {} problem(s) in {}; re-plan with 'shardplan plan'\n",
                report.errors.size() + (options.strict ? report.new_files.size() : 0), options.plan);
     return kExitInvalid;
   }

@@ -22,7 +22,8 @@ struct FailedCommand {
 
 int run_failed(const FailedCommand& options) {
   if (options.shard > options.shards) {
-    return fail(error_in("", fmt::format("--shard {} is out of range: --shards is {}", options.shard, options.shards)),
+    return fail(error_in("", fmt::format("--shard {} is out of range: --shards is {}",
+                                         options.shard, options.shards)),
                 kExitUsage);
   }
   const RealFileSystem fs;
@@ -39,7 +40,8 @@ int run_failed(const FailedCommand& options) {
   const auto part = options.shards > 1 ? rerun_part(failed, options.shards, options.shard) : failed;
   std::vector<std::string> ids;
   for (const RerunItem& item : part) ids.push_back(item.id);
-  if (!ids.empty() || options.format == ArgsFormat::json) fmt::print("{}", render_arguments(ids, options.format));
+  if (!ids.empty() || options.format == ArgsFormat::json)
+    fmt::print("{}", render_arguments(ids, options.format));
   note(fmt::format("{} tests or files to re-run{}", ids.size(),
                    options.shards > 1 ? fmt::format(" in part {} of {} ({} in all)", options.shard,
                                                     options.shards, failed.size())
@@ -51,19 +53,26 @@ int run_failed(const FailedCommand& options) {
 
 Runner setup_failed(CLI::App& command) {
   auto options = std::make_shared<FailedCommand>();
-  command.add_option("--junit", options->junit, "JUnit reports: a path or glob ('**' spans directories). Repeatable")
+  command
+      .add_option("--junit", options->junit,
+                  "JUnit reports: a path or glob ('**' spans directories). Repeatable")
       ->required();
-  command.add_option("--shards", options->shards, "Split the re-run into M parts")->check(CLI::Range(1, 100000));
-  command.add_option("--shard", options->shard, "Print part I (1-based) of --shards")->check(CLI::Range(1, 100000));
-  const std::map<std::string, ArgsFormat> formats{
-      {"lines", ArgsFormat::lines}, {"nul", ArgsFormat::nul}, {"shell", ArgsFormat::shell}, {"json", ArgsFormat::json}};
+  command.add_option("--shards", options->shards, "Split the re-run into M parts")
+      ->check(CLI::Range(1, 100000));
+  command.add_option("--shard", options->shard, "Print part I (1-based) of --shards")
+      ->check(CLI::Range(1, 100000));
+  const std::map<std::string, ArgsFormat> formats{{"lines", ArgsFormat::lines},
+                                                  {"nul", ArgsFormat::nul},
+                                                  {"shell", ArgsFormat::shell},
+                                                  {"json", ArgsFormat::json}};
   command.add_option("--format", options->format, "lines (default), nul, shell or json")
       ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
   add_universe_options(command, options->universe);
   command.footer(
       "Re-run the failures: shardplan failed --junit 'reports/**/*.xml' --format nul | xargs -0 -r "
       "python3 -m pytest   (or: python3 -m pytest $(cat rerun.txt) when no id has spaces).\n"
-      "Nothing to re-run prints nothing (exit 0).\nExit codes: 0 ok; 1 invalid input; 2 usage error.");
+      "Nothing to re-run prints nothing (exit 0).\nExit codes: 0 ok; 1 invalid input; 2 usage "
+      "error.");
   return [options] { return run_failed(*options); };
 }
 

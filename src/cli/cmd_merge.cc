@@ -22,8 +22,8 @@ struct MergeCommand {
   std::string output;
 };
 
-Result<RunTimings> read_run(const FileSystem& fs, const std::string& pattern, const ModuleIndex& index,
-                            const std::vector<std::string>& universe) {
+Result<RunTimings> read_run(const FileSystem& fs, const std::string& pattern,
+                            const ModuleIndex& index, const std::vector<std::string>& universe) {
   auto reports = read_reports(fs, pattern, index);
   if (!reports) return reports.error();
   for (const JunitReport& report : *reports) {
@@ -69,8 +69,8 @@ int run_merge(const MergeCommand& options) {
   auto json = durations_to_json(merged);
   if (!json) return fail(json.error());
   if (auto written = write_output(options.output, *json); !written) return fail(written.error());
-  note(fmt::format("merged {} of {} runs: {} tests timed, {} not run by the newest run {}", stats.runs_used,
-                   runs->size(), merged.tests.size(), stats.pruned,
+  note(fmt::format("merged {} of {} runs: {} tests timed, {} not run by the newest run {}",
+                   stats.runs_used, runs->size(), merged.tests.size(), stats.pruned,
                    options.keep_stale ? "(kept: --keep-stale)" : "(pruned)"));
   return kExitOk;
 }
@@ -79,20 +79,23 @@ int run_merge(const MergeCommand& options) {
 
 Runner setup_merge(CLI::App& command) {
   auto options = std::make_shared<MergeCommand>();
-  command.add_option("--junit", options->runs,
-                     "JUnit XML reports of one CI run: a path or glob ('**' spans directories). "
-                     "Repeat for more runs, oldest first")
+  command
+      .add_option("--junit", options->runs,
+                  "JUnit XML reports of one CI run: a path or glob ('**' spans directories). "
+                  "Repeat for more runs, oldest first")
       ->required();
   command.add_option("--durations", options->durations,
                      "Existing .test_durations: the oldest run of the history");
   command.add_option("--history", options->history, "Use only the newest K runs (default: all)")
       ->check(CLI::PositiveNumber);
-  command.add_option("--smooth", options->smooth,
-                     "Per-test smoothing across runs: median (default) or ema:ALPHA (0 < ALPHA <= 1, "
-                     "the weight of each newer run)");
+  command.add_option(
+      "--smooth", options->smooth,
+      "Per-test smoothing across runs: median (default) or ema:ALPHA (0 < ALPHA <= 1, "
+      "the weight of each newer run)");
   command.add_flag("--keep-stale", options->keep_stale,
                    "Keep tests the newest run did not run (default: drop them)");
-  command.add_option("-o,--output", options->output, "Durations file to write (- for stdout)")->required();
+  command.add_option("-o,--output", options->output, "Durations file to write (- for stdout)")
+      ->required();
   add_universe_options(command, options->universe);
   command.footer(
       "Each --junit is one CI run: the reports of all its jobs. Within a run each test's time "

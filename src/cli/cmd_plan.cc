@@ -8,14 +8,14 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "core/plan/duration.h"
 #include "cli/cost_options.h"
 #include "cli/plan_scope.h"
-#include "core/verify/check.h"
 #include "core/ci/ci_env.h"
 #include "core/ci/github.h"
 #include "core/emit/plan_json.h"
+#include "core/plan/duration.h"
 #include "core/plan/recommend.h"
+#include "core/verify/check.h"
 
 namespace shardplan::cli {
 namespace {
@@ -40,7 +40,9 @@ struct PlanCommand {
 // there ("service/tests/test_a.py::t" for --root service): drop it so the timings meet the files.
 void rebase_timings_on_root(Inputs& inputs) {
   const std::string& from_config = inputs.scope.root_from_config;
-  if (!inputs.timings || from_config.empty() || from_config == "." || from_config.compare(0, 2, "..") == 0) return;
+  if (!inputs.timings || from_config.empty() || from_config == "." ||
+      from_config.compare(0, 2, "..") == 0)
+    return;
   const std::string prefix = from_config + "/";
   std::vector<TestTiming>& tests = inputs.timings->tests;
   bool changed = false;
@@ -51,12 +53,15 @@ void rebase_timings_on_root(Inputs& inputs) {
     }
   }
   if (!changed) return;
-  std::stable_sort(tests.begin(), tests.end(), [](const TestTiming& a, const TestTiming& b) { return a.id < b.id; });
+  std::stable_sort(tests.begin(), tests.end(),
+                   [](const TestTiming& a, const TestTiming& b) { return a.id < b.id; });
   // An id recorded both ways keeps the rootdir-relative one (the later in this order).
   std::vector<TestTiming> unique;
   for (TestTiming& test : tests) {
-    if (!unique.empty() && unique.back().id == test.id) unique.back() = std::move(test);
-    else unique.push_back(std::move(test));
+    if (!unique.empty() && unique.back().id == test.id)
+      unique.back() = std::move(test);
+    else
+      unique.push_back(std::move(test));
   }
   tests = std::move(unique);
 }
@@ -66,8 +71,8 @@ void add_timed_doctest_modules(Inputs& inputs) {
   if (!inputs.timings || inputs.doctest_modules.empty()) return;
   const std::vector<std::string> timed = files_in_timings(*inputs.timings);
   std::vector<std::string> both;
-  std::set_intersection(timed.begin(), timed.end(), inputs.doctest_modules.begin(), inputs.doctest_modules.end(),
-                        std::back_inserter(both));
+  std::set_intersection(timed.begin(), timed.end(), inputs.doctest_modules.begin(),
+                        inputs.doctest_modules.end(), std::back_inserter(both));
   if (both.empty()) return;
   both.insert(both.end(), inputs.universe.begin(), inputs.universe.end());
   std::sort(both.begin(), both.end());
@@ -77,7 +82,8 @@ void add_timed_doctest_modules(Inputs& inputs) {
 
 // --collected: timings of tests that no longer exist would count as work and could leave a
 // slice (and a shard) whose every test is gone.
-Result<bool> keep_collected_only(const FileSystem& fs, const std::vector<std::string>& sources, Inputs& inputs) {
+Result<bool> keep_collected_only(const FileSystem& fs, const std::vector<std::string>& sources,
+                                 Inputs& inputs) {
   if (sources.empty() || !inputs.timings) return true;
   std::vector<std::string> known = inputs.universe;
   known.insert(known.end(), inputs.doctest_modules.begin(), inputs.doctest_modules.end());
@@ -85,8 +91,9 @@ Result<bool> keep_collected_only(const FileSystem& fs, const std::vector<std::st
   auto ids = load_collected(fs, sources, ModuleIndex(known));
   if (!ids) return ids.error();
   if (ids->empty()) {
-    return error_in(sources.front(), "--collected names no node ids: give the output of "
-                                     "'pytest --collect-only -q' or JUnit reports of a full run");
+    return error_in(sources.front(),
+                    "--collected names no node ids: give the output of "
+                    "'pytest --collect-only -q' or JUnit reports of a full run");
   }
   std::vector<TestTiming>& tests = inputs.timings->tests;
   const std::size_t before = tests.size();
@@ -103,23 +110,26 @@ Result<bool> keep_collected_only(const FileSystem& fs, const std::vector<std::st
 void warn_exposed(const Plan& plan, bool verified) {
   if (verified) return;
   for (const ExposedShard& shard : exposed_shards(plan)) {
-    warn(fmt::format("shard {} runs only {} listed test(s) of {}, no whole file: if those tests were "
-                     "renamed or deleted since the timings were recorded it collects nothing; plan "
-                     "with --collected FILE (the output of 'pytest --collect-only -q')",
-                     shard.shard, shard.listed_tests, fmt::join(shard.files, ", ")));
+    warn(fmt::format(
+        "shard {} runs only {} listed test(s) of {}, no whole file: if those tests were "
+        "renamed or deleted since the timings were recorded it collects nothing; plan "
+        "with --collected FILE (the output of 'pytest --collect-only -q')",
+        shard.shard, shard.listed_tests, fmt::join(shard.files, ", ")));
   }
 }
 
 void print_summary(const Plan& plan, const std::string& source) {
   const PlanStats& stats = plan.stats;
   if (plan.estimated) {
-    note(fmt::format("no --durations given: every file weighs an estimated {} (plan is a guess; "
-                     "record timings with pytest --store-durations or 'shardplan_pytest')",
-                     seconds_text(kNoTimingsFileSeconds)));
+    note(
+        fmt::format("no --durations given: every file weighs an estimated {} (plan is a guess; "
+                    "record timings with pytest --store-durations or 'shardplan_pytest')",
+                    seconds_text(kNoTimingsFileSeconds)));
   } else {
-    note(fmt::format("{}: {} tests timed in {} files; {} files untimed (estimated); {} stale entries "
-                     "ignored (files not in the universe)", source, stats.known_tests,
-                     stats.timed_files, stats.estimated_files, stats.stale_entries));
+    note(fmt::format(
+        "{}: {} tests timed in {} files; {} files untimed (estimated); {} stale entries "
+        "ignored (files not in the universe)",
+        source, stats.known_tests, stats.timed_files, stats.estimated_files, stats.stale_entries));
   }
   fmt::print(stderr, "  shard  files  slices   predicted\n");
   for (const Shard& shard : plan.shards) {
@@ -135,15 +145,16 @@ void print_summary(const Plan& plan, const std::string& source) {
 Result<int> shard_count(const PlanCommand& options, const Workload& work, const PlanOptions& base) {
   if (options.shards != "auto") {
     int n = 0;
-    const auto [end, error] = std::from_chars(options.shards.data(),
-                                              options.shards.data() + options.shards.size(), n);
+    const auto [end, error] =
+        std::from_chars(options.shards.data(), options.shards.data() + options.shards.size(), n);
     if (error != std::errc() || end != options.shards.data() + options.shards.size() || n < 1) {
       return error_in("", fmt::format("--shards '{}' is not a positive whole number or 'auto'",
                                       options.shards));
     }
     return n;
   }
-  if (options.target.empty()) return error_in("", "--shards auto needs --target, e.g. --target 15m");
+  if (options.target.empty())
+    return error_in("", "--shards auto needs --target, e.g. --target 15m");
   auto target = parse_duration(options.target);
   if (!target) return target.error();
   const Sizing sizing = size_shards(work, base, options.min_shards, options.max_shards, *target);
@@ -157,14 +168,18 @@ Result<int> shard_count(const PlanCommand& options, const Workload& work, const 
 
 int run_plan(PlanCommand& options) {
   const RealFileSystem fs;
-  if (options.format == PlanFormat::github_matrix && (options.output.empty() || options.output == "-")) {
-    return fail(error_in("", "--format github-matrix prints the matrix on stdout: write the plan "
-                             "with -o plan.json"), kExitUsage);
+  if (options.format == PlanFormat::github_matrix &&
+      (options.output.empty() || options.output == "-")) {
+    return fail(error_in("",
+                         "--format github-matrix prints the matrix on stdout: write the plan "
+                         "with -o plan.json"),
+                kExitUsage);
   }
   auto inputs = load_inputs(fs, options.universe, options.timing);
   if (!inputs) return fail(inputs.error());
   rebase_timings_on_root(*inputs);
-  if (auto kept = keep_collected_only(fs, options.collected, *inputs); !kept) return fail(kept.error());
+  if (auto kept = keep_collected_only(fs, options.collected, *inputs); !kept)
+    return fail(kept.error());
   add_timed_doctest_modules(*inputs);
   const PlanScope scope = inputs->scope;
   const Workload work = take_workload(*inputs);
@@ -179,7 +194,8 @@ int run_plan(PlanCommand& options) {
   auto json = plan_to_json(*plan);
   if (!json) return fail(json.error());
   if (auto written = write_output(options.output, *json); !written) return fail(written.error());
-  if (options.format == PlanFormat::github_matrix) fmt::print("{}", github_matrix(plan->shard_count));
+  if (options.format == PlanFormat::github_matrix)
+    fmt::print("{}", github_matrix(plan->shard_count));
   print_summary(*plan, options.timing.durations.empty() ? std::string("--junit reports")
                                                         : options.timing.durations);
   warn_exposed(*plan, !options.collected.empty());
@@ -190,7 +206,8 @@ int run_plan(PlanCommand& options) {
 
 Runner setup_plan(CLI::App& command) {
   auto options = std::make_shared<PlanCommand>();
-  command.add_option("--shards,-n", options->shards, "Number of shards N, or 'auto' (needs --target)")
+  command
+      .add_option("--shards,-n", options->shards, "Number of shards N, or 'auto' (needs --target)")
       ->required();
   command.add_option("--target", options->target,
                      "With --shards auto: wall-clock goal per job, e.g. 900, 15m, 1h30m");
@@ -204,15 +221,17 @@ Runner setup_plan(CLI::App& command) {
   add_cost_options(command, options->cost);
   const std::map<std::string, PlanFormat> formats{{"plan", PlanFormat::plan},
                                                   {"github-matrix", PlanFormat::github_matrix}};
-  command.add_option("--format", options->format,
-                     "plan (default: the plan JSON) or github-matrix (the plan goes to -o; stdout "
-                     "gets {\"include\":[{\"shard\":1},...]} for fromJSON)")
+  command
+      .add_option("--format", options->format,
+                  "plan (default: the plan JSON) or github-matrix (the plan goes to -o; stdout "
+                  "gets {\"include\":[{\"shard\":1},...]} for fromJSON)")
       ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
   command.add_option("-o,--output", options->output, "Write the plan here (default: stdout)");
-  command.add_option("--collected", options->collected,
-                     "Node ids that exist now: the output of 'pytest --collect-only -q' or JUnit "
-                     "reports of a full run (repeatable). Timings of other tests are ignored, so no "
-                     "slice is made of tests that are gone");
+  command.add_option(
+      "--collected", options->collected,
+      "Node ids that exist now: the output of 'pytest --collect-only -q' or JUnit "
+      "reports of a full run (repeatable). Timings of other tests are ignored, so no "
+      "slice is made of tests that are gone");
   command.footer(
       "Cost model: a shard's predicted seconds = --shard-overhead + for each file or slice it "
       "collects, the file overhead + its tests' durations.\nUntimed files are estimated: the "

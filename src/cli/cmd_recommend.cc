@@ -5,9 +5,9 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "core/plan/duration.h"
 #include "cli/cost_options.h"
 #include "core/ci/ci_env.h"
+#include "core/plan/duration.h"
 #include "core/plan/recommend.h"
 
 namespace shardplan::cli {
@@ -61,7 +61,8 @@ int run_recommend(const RecommendCommand& options) {
   if (work.files.empty()) return fail(error_in("", "no test files to plan"));
   auto base = plan_options(fs, options.cost, 1);
   if (!base) return fail(base.error());  // a bad model file: invalid input
-  print_table(size_shards(work, *base, options.min_shards, options.max_shards, target), options.target);
+  print_table(size_shards(work, *base, options.min_shards, options.max_shards, target),
+              options.target);
   return kExitOk;
 }
 
@@ -77,9 +78,10 @@ Runner setup_recommend(CLI::App& command) {
   add_universe_options(command, options->universe);
   add_timing_options(command, options->timing);
   add_cost_options(command, options->cost);
-  command.footer("Wall-clock is the predicted makespan including --shard-overhead; runner time is "
-                 "the sum over jobs; efficiency is test and file time over N x makespan.\nExit "
-                 "codes: 0 ok; 1 invalid input; 2 usage error.");
+  command.footer(
+      "Wall-clock is the predicted makespan including --shard-overhead; runner time is "
+      "the sum over jobs; efficiency is test and file time over N x makespan.\nExit "
+      "codes: 0 ok; 1 invalid input; 2 usage error.");
   return [options] { return run_recommend(*options); };
 }
 

@@ -87,7 +87,8 @@ std::string selection_text(const Shard& shard) {
 // Appends the shard's section to the job's page; never truncates what earlier steps wrote.
 void append_step_summary(const std::string& path, const RunOutcome& run) {
   const std::string section = step_summary(run);
-  if (!append_file(path, section)) warn(fmt::format("{}: cannot append the step summary (GITHUB_STEP_SUMMARY)", path));
+  if (!append_file(path, section))
+    warn(fmt::format("{}: cannot append the step summary (GITHUB_STEP_SUMMARY)", path));
 }
 
 int run_shard(const RunCommand& options) {

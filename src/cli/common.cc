@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <set>
 
-#include "core/pytest/discover.h"
-#include "core/emit/plan_json.h"
 #include "cli/reports.h"
+#include "core/emit/plan_json.h"
+#include "core/pytest/discover.h"
 #include "core/timings/durations.h"
 
 namespace shardplan::cli {
@@ -17,13 +17,22 @@ int fail(const Diagnostic& error, int code) {
   return code;
 }
 
-void warn(const std::string& message) { fmt::print(stderr, "shardplan: warning: {}\n", message); }
-void note(const std::string& message) { fmt::print(stderr, "shardplan: {}\n", message); }
+void error(const std::string& message) {
+  fmt::print(stderr, "shardplan: error: {}\n", message);
+}
+
+void warn(const std::string& message) {
+  fmt::print(stderr, "shardplan: warning: {}\n", message);
+}
+void note(const std::string& message) {
+  fmt::print(stderr, "shardplan: {}\n", message);
+}
 
 void add_universe_options(CLI::App& command, UniverseOptions& options) {
-  command.add_option("--root", options.root,
-                     "The directory pytest runs in (default: .); its config file and rootdir may be in a "
-                     "parent directory, as pytest finds them");
+  command.add_option(
+      "--root", options.root,
+      "The directory pytest runs in (default: .); its config file and rootdir may be in a "
+      "parent directory, as pytest finds them");
   command.add_option("--include", options.include,
                      "Keep only test files at or under this root-relative path (repeatable)");
   command.add_option("--exclude", options.exclude,
@@ -33,16 +42,18 @@ void add_universe_options(CLI::App& command, UniverseOptions& options) {
                      "stdin) instead of walking --root");
   command.add_flag("--files-from-timings", options.files_from_timings,
                    "The test files are the files named in the timings");
-  command.add_option("--pytest-version", options.pytest_major,
-                     "Follow the collection rules of this pytest major version: 7, 8 or 9 (default 8)")
+  command
+      .add_option("--pytest-version", options.pytest_major,
+                  "Follow the collection rules of this pytest major version: 7, 8 or 9 (default 8)")
       ->check(CLI::IsMember({7, 8, 9}));
 }
 
 void add_pytest_args(CLI::App& command, UniverseOptions& options) {
-  command.add_option("pytest_args", options.pytest_args,
-                     "After --: the args you give pytest (paths, -o NAME=VALUE, -c FILE, --rootdir, "
-                     "--ignore, --ignore-glob, --doctest-modules, --doctest-glob, -p no:doctest); "
-                     "ini addopts and PYTEST_ADDOPTS are read too");
+  command.add_option(
+      "pytest_args", options.pytest_args,
+      "After --: the args you give pytest (paths, -o NAME=VALUE, -c FILE, --rootdir, "
+      "--ignore, --ignore-glob, --doctest-modules, --doctest-glob, -p no:doctest); "
+      "ini addopts and PYTEST_ADDOPTS are read too");
 }
 
 void add_timing_options(CLI::App& command, TimingOptions& options) {
@@ -57,7 +68,8 @@ namespace {
 
 Result<std::string> read_input(const FileSystem& fs, const std::string& path) {
   if (path == "-") {
-    std::string content((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    std::string content((std::istreambuf_iterator<char>(std::cin)),
+                        std::istreambuf_iterator<char>());
     return content;
   }
   return fs.read(path);
@@ -91,7 +103,8 @@ Result<FoundUniverse> listed_universe(const FileSystem& fs, const UniverseOption
   } else {
     auto content = read_input(fs, options.files_from);
     if (!content) return content.error();
-    auto listed = parse_file_list(*content, options.files_from == "-" ? "<stdin>" : options.files_from);
+    auto listed =
+        parse_file_list(*content, options.files_from == "-" ? "<stdin>" : options.files_from);
     if (!listed) return listed.error();
     files = std::move(*listed);
     found.scope.source = "files-from";
@@ -100,16 +113,19 @@ Result<FoundUniverse> listed_universe(const FileSystem& fs, const UniverseOption
   return found;
 }
 
-Result<FoundUniverse> find_universe(const FileSystem& fs, const UniverseOptions& options, const Timings* timings) {
+Result<FoundUniverse> find_universe(const FileSystem& fs, const UniverseOptions& options,
+                                    const Timings* timings) {
   Result<FoundUniverse> found = FoundUniverse{};
   if (options.files_from_timings || !options.files_from.empty()) {
     found = listed_universe(fs, options, timings);
     if (!found) return found;
   } else {
-    if (fs.kind(options.root) != EntryKind::directory) return error_in(options.root, "--root is not a directory");
+    if (fs.kind(options.root) != EntryKind::directory)
+      return error_in(options.root, "--root is not a directory");
     const char* env_addopts = std::getenv("PYTEST_ADDOPTS");
-    auto walked = discover(fs, DiscoverOptions{options.root, options.include, options.exclude, options.pytest_args,
-                                               env_addopts ? env_addopts : "", options.pytest_major});
+    auto walked = discover(
+        fs, DiscoverOptions{options.root, options.include, options.exclude, options.pytest_args,
+                            env_addopts ? env_addopts : "", options.pytest_major});
     if (!walked) return walked.error();
     for (const Diagnostic& warning : walked->warnings) warn(warning.format());
     found->files = std::move(walked->files);
@@ -142,8 +158,10 @@ Result<Inputs> load_inputs(const FileSystem& fs, const UniverseOptions& universe
     if (!parsed) return parsed.error();
     inputs.timings = std::move(*parsed);
     if (inputs.timings->skipped_invalid > 0) {
-      warn(fmt::format("{}: skipped {} entries whose value is not a non-negative finite number of "
-                       "seconds", timing.durations, inputs.timings->skipped_invalid));
+      warn(
+          fmt::format("{}: skipped {} entries whose value is not a non-negative finite number of "
+                      "seconds",
+                      timing.durations, inputs.timings->skipped_invalid));
     }
   }
   // xunit2 reports are resolved against the universe, so it comes first, unless the universe is
@@ -179,13 +197,16 @@ Result<Plan> load_plan(const FileSystem& fs, const std::string& path) {
 
 Result<const Shard*> shard_of(const Plan& plan, int index, const std::string& plan_path) {
   if (index < 1 || index > static_cast<int>(plan.shards.size())) {
-    return error_in(plan_path, fmt::format("--shard {} is out of range: this plan has shards 1 to {}",
-                                           index, plan.shards.size()));
+    return error_in(plan_path,
+                    fmt::format("--shard {} is out of range: this plan has shards 1 to {}", index,
+                                plan.shards.size()));
   }
   return &plan.shards[static_cast<std::size_t>(index - 1)];
 }
 
-std::string seconds_text(double seconds) { return fmt::format("{:.2f} s", seconds); }
+std::string seconds_text(double seconds) {
+  return fmt::format("{:.2f} s", seconds);
+}
 
 Result<bool> write_output(const std::string& path, std::string_view content) {
   if (!path.empty() && path != "-") return write_file_atomic(path, content);

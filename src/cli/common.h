@@ -17,15 +17,16 @@ namespace shardplan::cli {
 
 // Exit codes, documented in --help and the README.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitInvalid = 1;  // invalid input or a failed check
-inline constexpr int kExitUsage = 2;    // wrong usage, or a request that cannot be met
-inline constexpr int kExitInternal = 70;     // a bug in shardplan (EX_SOFTWARE)
-inline constexpr int kExitNotFound = 127;    // run: the command cannot be started (as a shell says)
+inline constexpr int kExitInvalid = 1;     // invalid input or a failed check
+inline constexpr int kExitUsage = 2;       // wrong usage, or a request that cannot be met
+inline constexpr int kExitInternal = 70;   // a bug in shardplan (EX_SOFTWARE)
+inline constexpr int kExitNotFound = 127;  // run: the command cannot be started (as a shell says)
 inline constexpr int kExitInterrupted = 130;  // run-all: interrupted by Ctrl-C (128 + SIGINT)
 
 int fail(const Diagnostic& error, int code = kExitInvalid);  // prints "shardplan: error: ..."
-void warn(const std::string& message);                       // prints "shardplan: warning: ..."
-void note(const std::string& message);                       // prints "shardplan: ..."
+void error(const std::string& message);  // prints "shardplan: error: ..." and goes on (a list)
+void warn(const std::string& message);   // prints "shardplan: warning: ..."
+void note(const std::string& message);   // prints "shardplan: ..."
 
 struct UniverseOptions {
   std::string root = ".";

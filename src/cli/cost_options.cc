@@ -20,7 +20,8 @@ CLI::Validator overhead_in_range(const std::string& flag) {
         if (text.empty() || end != text.c_str() + text.size()) return {};
         if (checked_overhead(seconds, flag)) return {};
         // CLI11 puts the flag's name in front: "--file-overhead: must be between ..."
-        return fmt::format("must be between 0 and {} seconds, got {}", kMaxOverheadSeconds, seconds);
+        return fmt::format("must be between 0 and {} seconds, got {}", kMaxOverheadSeconds,
+                           seconds);
       },
       "SECONDS");
 }

@@ -15,13 +15,18 @@ std::span<const Command> commands() {
       {"run", "Run a command with one shard's arguments appended", setup_run},
       {"check", "Validate a plan against the current test files", setup_check},
       {"plugin-path", "Print the directory holding the bundled pytest plugin", setup_plugin_path},
-      {"recommend", "Tabulate predicted wall-clock and runner time over shard counts", setup_recommend},
+      {"recommend", "Tabulate predicted wall-clock and runner time over shard counts",
+       setup_recommend},
       {"calibrate", "Fit per-job and per-file overheads to a finished run", setup_calibrate},
       {"merge", "Merge the JUnit reports of CI runs into an updated .test_durations", setup_merge},
-      {"audit", "Check after a run that every planned test ran exactly once, in its shard", setup_audit},
+      {"audit", "Check after a run that every planned test ran exactly once, in its shard",
+       setup_audit},
       {"failed", "Print the node ids that failed or errored, to re-run them", setup_failed},
-      {"report", "Render a plan (and a run's JUnit reports) as an HTML, Markdown or SVG report", setup_report},
-      {"run-all", "Run every shard of a plan on this machine, J at a time, and compare with the plan", setup_run_all},
+      {"report", "Render a plan (and a run's JUnit reports) as an HTML, Markdown or SVG report",
+       setup_report},
+      {"run-all",
+       "Run every shard of a plan on this machine, J at a time, and compare with the plan",
+       setup_run_all},
   };
   return table;
 }
@@ -35,7 +40,8 @@ bool is_command(std::string_view name) {
 
 std::string command_names() {
   std::string names;
-  for (const Command& command : commands()) names += (names.empty() ? "" : ", ") + std::string(command.name);
+  for (const Command& command : commands())
+    names += (names.empty() ? "" : ", ") + std::string(command.name);
   return names;
 }
 
@@ -71,7 +77,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "shardplan: error: {}\nRun 'shardplan --help' or 'shardplan COMMAND --help'.\n",
+    fmt::print(stderr,
+               "shardplan: error: {}\nRun 'shardplan --help' or 'shardplan COMMAND --help'.\n",
                e.what());
     return kExitUsage;
   }

@@ -33,7 +33,8 @@ void add_lines(std::string_view content, std::vector<std::string>& ids) {
     // `--collect-only -q` ends with "N tests collected in 0.1s" and may print warnings: only
     // lines that look like node ids count.
     const auto names = line.find("::");
-    if (names != std::string_view::npos && names > 0 && line.substr(0, names).find(' ') == std::string_view::npos) {
+    if (names != std::string_view::npos && names > 0 &&
+        line.substr(0, names).find(' ') == std::string_view::npos) {
       ids.emplace_back(without_xdist_group(line));
     }
   }
@@ -41,7 +42,8 @@ void add_lines(std::string_view content, std::vector<std::string>& ids) {
 
 }  // namespace
 
-Result<std::vector<std::string>> load_collected(const FileSystem& fs, const std::vector<std::string>& sources,
+Result<std::vector<std::string>> load_collected(const FileSystem& fs,
+                                                const std::vector<std::string>& sources,
                                                 const ModuleIndex& index) {
   std::vector<std::string> ids;
   for (const std::string& source : sources) {

@@ -23,7 +23,8 @@ UniverseOptions universe_of_plan(UniverseOptions given, const Plan& plan);
 // Node ids that exist now, normalized (xdist group suffixes removed), sorted, unique: the output
 // of `pytest --collect-only -q` (lines holding "::"; a bare "path.py" line names a module-level
 // item), or JUnit reports (a path starting with '<' is read as XML; globs allowed).
-Result<std::vector<std::string>> load_collected(const FileSystem& fs, const std::vector<std::string>& sources,
+Result<std::vector<std::string>> load_collected(const FileSystem& fs,
+                                                const std::vector<std::string>& sources,
                                                 const ModuleIndex& index);
 
 }  // namespace shardplan::cli

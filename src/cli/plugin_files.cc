@@ -20,7 +20,8 @@ namespace {
 std::string cache_base() {
   if (const char* dir = std::getenv("XDG_CACHE_HOME"); dir && *dir) return dir;
   if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache";
-  return (std::filesystem::temp_directory_path() / fmt::format("shardplan-{}", ::getuid())).string();
+  return (std::filesystem::temp_directory_path() / fmt::format("shardplan-{}", ::getuid()))
+      .string();
 }
 
 }  // namespace

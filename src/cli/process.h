@@ -28,7 +28,6 @@ void add_mode_option(CLI::App& command, RunMode& mode);
 inline constexpr std::string_view kShardField = "{shard}";
 std::string with_shard(std::string word, int shard);
 
-
 // COMMAND for shard `shard` of the plan at plan_path: every "{shard}" in it replaced by the
 // 1-based index, then in plugin mode the plugin's options appended (and its directory put first
 // on this process's PYTHONPATH, which children inherit), in args mode the shard's files and node

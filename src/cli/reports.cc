@@ -1,6 +1,5 @@
 #include "cli/reports.h"
 
-
 #include <fmt/format.h>
 
 #include "cli/common.h"
@@ -9,9 +8,11 @@
 
 namespace shardplan::cli {
 
-Result<JunitReport> read_report(const FileSystem& fs, const std::string& path, const ModuleIndex& index) {
+Result<JunitReport> read_report(const FileSystem& fs, const std::string& path,
+                                const ModuleIndex& index) {
   JunitReader reader(path, index);
-  auto streamed = fs.read_chunks(path, 1 << 20, [&](std::string_view chunk) { return reader.feed(chunk); });
+  auto streamed =
+      fs.read_chunks(path, 1 << 20, [&](std::string_view chunk) { return reader.feed(chunk); });
   if (!streamed) return streamed.error();
   return reader.finish();
 }
@@ -31,7 +32,8 @@ Result<std::vector<JunitReport>> read_reports(const FileSystem& fs, const std::s
 }
 
 Result<Timings> junit_timings(const FileSystem& fs, const std::vector<std::string>& patterns,
-                              const std::vector<std::string>& universe, std::optional<Timings> older) {
+                              const std::vector<std::string>& universe,
+                              std::optional<Timings> older) {
   const ModuleIndex index(universe);
   std::vector<JunitReport> reports;
   for (const std::string& pattern : patterns) {
@@ -58,9 +60,10 @@ Result<Timings> junit_timings(const FileSystem& fs, const std::vector<std::strin
 
 void warn_unresolved(const JunitReport& report) {
   if (report.unresolved == 0 || !report.first_unresolved) return;
-  warn(fmt::format("{} ({} such testcases ignored; pytest's xunit2 reports name no file, so "
-                   "shardplan looks classnames up among the test files under --root)",
-                   report.first_unresolved->format(), report.unresolved));
+  warn(
+      fmt::format("{} ({} such testcases ignored; pytest's xunit2 reports name no file, so "
+                  "shardplan looks classnames up among the test files under --root)",
+                  report.first_unresolved->format(), report.unresolved));
 }
 
 }  // namespace shardplan::cli

@@ -14,7 +14,8 @@
 
 namespace shardplan::cli {
 
-Result<JunitReport> read_report(const FileSystem& fs, const std::string& path, const ModuleIndex& index);
+Result<JunitReport> read_report(const FileSystem& fs, const std::string& path,
+                                const ModuleIndex& index);
 
 // Every report matching `pattern` (see core/glob.h), read in path order.
 Result<std::vector<JunitReport>> read_reports(const FileSystem& fs, const std::string& pattern,
@@ -23,7 +24,8 @@ Result<std::vector<JunitReport>> read_reports(const FileSystem& fs, const std::s
 // The test times of the reports matching `patterns`, read as one run (a test may run only
 // once), laid over `older` timings: a test the reports timed takes their time, others keep theirs.
 Result<Timings> junit_timings(const FileSystem& fs, const std::vector<std::string>& patterns,
-                              const std::vector<std::string>& universe, std::optional<Timings> older);
+                              const std::vector<std::string>& universe,
+                              std::optional<Timings> older);
 
 // "shardplan: warning: r.xml:3:5: cannot tell the test file of ... (2 such testcases ignored)".
 void warn_unresolved(const JunitReport& report);

@@ -30,8 +30,8 @@ std::pair<int, int> line_column(std::string_view text, std::size_t offset);
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}                // NOLINT(google-explicit-constructor)
-  Result(Diagnostic error) : state_(std::move(error)) {}       // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}           // NOLINT(google-explicit-constructor)
+  Result(Diagnostic error) : state_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }

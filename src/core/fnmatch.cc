@@ -99,7 +99,9 @@ bool match_tokens(const std::vector<GlobToken>& tokens, std::u32string_view name
 
 }  // namespace
 
-bool has_glob_chars(std::string_view pattern) { return pattern.find_first_of("*?[") != std::string_view::npos; }
+bool has_glob_chars(std::string_view pattern) {
+  return pattern.find_first_of("*?[") != std::string_view::npos;
+}
 
 bool fnmatch(std::string_view name, std::string_view pattern) {
   return match_tokens(compile_glob(decode_code_points(pattern)), decode_code_points(name));

@@ -89,7 +89,8 @@ Result<std::string> RealFileSystem::read(const std::string& path) const {
   struct stat info {};
   std::string content;
   std::size_t expected = 0;
-  if (::fstat(fd, &info) == 0 && info.st_size > 0) expected = static_cast<std::size_t>(info.st_size);
+  if (::fstat(fd, &info) == 0 && info.st_size > 0)
+    expected = static_cast<std::size_t>(info.st_size);
   content.reserve(expected + kReadPadding);
   content.resize(expected);
   std::size_t filled = 0;
@@ -178,7 +179,8 @@ std::string MemoryFileSystem::resolve(const std::string& path) const {
       const auto it = dirs_.find(prefix);
       if (it != dirs_.end() && it->second.rfind("alias:", 0) == 0) {
         // The rest after "prefix/" (join_path would keep a leading '/' and make "a//b").
-        const std::string rest = current.size() > prefix.size() ? current.substr(prefix.size() + 1) : "";
+        const std::string rest =
+            current.size() > prefix.size() ? current.substr(prefix.size() + 1) : "";
         current = join_path(it->second.substr(6), rest);
         changed = true;
         break;
@@ -205,7 +207,8 @@ EntryKind MemoryFileSystem::kind(const std::string& path) const {
 
 Result<std::vector<DirEntry>> MemoryFileSystem::list(const std::string& dir) const {
   const std::string key = resolve(dir);
-  if (kind(key) != EntryKind::directory) return error_in(dir, "cannot list directory: not a directory");
+  if (kind(key) != EntryKind::directory)
+    return error_in(dir, "cannot list directory: not a directory");
   std::map<std::string, EntryKind> children;
   const auto collect = [&](const std::string& path, EntryKind kind) {
     if (parent_of(path) == key && !path.empty()) {
@@ -219,13 +222,16 @@ Result<std::vector<DirEntry>> MemoryFileSystem::list(const std::string& dir) con
   return entries;
 }
 
-std::string MemoryFileSystem::identity(const std::string& dir) const { return "mem:" + resolve(dir); }
+std::string MemoryFileSystem::identity(const std::string& dir) const {
+  return "mem:" + resolve(dir);
+}
 
 // ---- atomic write ----
 
 Result<bool> append_file(const std::string& path, std::string_view content) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-  if (fd < 0) return error_in(path, fmt::format("cannot open for appending: {}", std::strerror(errno)));
+  if (fd < 0)
+    return error_in(path, fmt::format("cannot open for appending: {}", std::strerror(errno)));
   std::size_t done = 0;
   while (done < content.size()) {
     const ssize_t wrote = ::write(fd, content.data() + done, content.size() - done);
@@ -237,7 +243,8 @@ Result<bool> append_file(const std::string& path, std::string_view content) {
     }
     done += static_cast<std::size_t>(wrote);
   }
-  if (::close(fd) != 0) return error_in(path, fmt::format("write failed: {}", std::strerror(errno)));
+  if (::close(fd) != 0)
+    return error_in(path, fmt::format("write failed: {}", std::strerror(errno)));
   return true;
 }
 
@@ -246,7 +253,9 @@ Result<bool> write_file_atomic(const std::string& path, std::string_view content
   const stdfs::path dir = target.has_parent_path() ? target.parent_path() : stdfs::path(".");
   std::string temp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
   const int fd = ::mkstemp(temp.data());
-  if (fd < 0) return error_in(path, fmt::format("cannot create a temporary file beside it: {}", std::strerror(errno)));
+  if (fd < 0)
+    return error_in(
+        path, fmt::format("cannot create a temporary file beside it: {}", std::strerror(errno)));
   std::size_t written = 0;
   while (written < content.size()) {
     const ssize_t n = ::write(fd, content.data() + written, content.size() - written);

@@ -15,7 +15,7 @@ namespace shardplan {
 enum class EntryKind { file, directory, other };
 
 struct DirEntry {
-  std::string name;  // base name
+  std::string name;                   // base name
   EntryKind kind = EntryKind::other;  // symlinks are followed; broken ones are `other`
   bool operator==(const DirEntry&) const = default;
 };

@@ -10,7 +10,8 @@ class GlobWalk {
   GlobWalk(const FileSystem& fs, std::string base) : fs_(fs), base_(std::move(base)) {}
 
   // The candidates after matching one more segment of the pattern.
-  std::vector<std::string> step(const std::vector<std::string>& candidates, const std::string& part, bool last) {
+  std::vector<std::string> step(const std::vector<std::string>& candidates, const std::string& part,
+                                bool last) {
     std::vector<std::string> out;
     for (const std::string& dir : candidates) {
       if (part == "**") {
@@ -52,7 +53,8 @@ class GlobWalk {
     }
     stack_.pop_back();
   }
-  void match_entries(const std::string& dir, const std::string& part, bool last, std::vector<std::string>& out) {
+  void match_entries(const std::string& dir, const std::string& part, bool last,
+                     std::vector<std::string>& out) {
     auto entries = fs_.list(full(dir));
     if (!entries) return;
     for (const DirEntry& entry : *entries) {
@@ -69,7 +71,8 @@ class GlobWalk {
 
 }  // namespace
 
-std::vector<std::string> glob_paths(const FileSystem& fs, const std::string& base, const std::string& pattern) {
+std::vector<std::string> glob_paths(const FileSystem& fs, const std::string& base,
+                                    const std::string& pattern) {
   GlobWalk walk(fs, base);
   std::vector<std::string> candidates = {pattern.front() == '/' ? "/" : ""};
   std::size_t start = pattern.front() == '/' ? 1 : 0;

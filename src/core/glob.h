@@ -17,7 +17,8 @@ namespace shardplan {
 // Paths (files and directories) matching `pattern`, which is relative to `base` ("" is the
 // current directory) unless it starts with '/'. Results keep the pattern's form (relative to
 // `base`, or absolute), sorted and unique.
-std::vector<std::string> glob_paths(const FileSystem& fs, const std::string& base, const std::string& pattern);
+std::vector<std::string> glob_paths(const FileSystem& fs, const std::string& base,
+                                    const std::string& pattern);
 
 // Regular files matching `pattern`, sorted. A pattern without wildcards names one file, which
 // must exist. Matching nothing is an error naming the pattern.

@@ -66,7 +66,9 @@ std::uint64_t little_endian_word(const char* bytes) {
 }
 }  // namespace
 
-std::uint64_t fnv1a64(std::string_view text) { return Fnv1a64().add(text).value(); }
+std::uint64_t fnv1a64(std::string_view text) {
+  return Fnv1a64().add(text).value();
+}
 
 Fnv1a64& Fnv1a64::add(std::string_view text) {
   for (const char c : text) {
@@ -115,8 +117,12 @@ std::uint64_t WordHash64::value() const {
   return h;
 }
 
-std::string digest_hex(std::uint64_t hash) { return fmt::format("fnv1a64:{:016x}", hash); }
-std::string word_digest_hex(std::uint64_t hash) { return fmt::format("wfnv64:{:016x}", hash); }
+std::string digest_hex(std::uint64_t hash) {
+  return fmt::format("fnv1a64:{:016x}", hash);
+}
+std::string word_digest_hex(std::uint64_t hash) {
+  return fmt::format("wfnv64:{:016x}", hash);
+}
 
 std::string universe_digest(const std::vector<std::string>& sorted_files) {
   std::string joined;

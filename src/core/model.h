@@ -39,9 +39,9 @@ struct Timings {
 // The planner's view of one test file.
 struct FileWork {
   std::string path;
-  double seconds = 0;                // sum of its timed tests, or the estimate
-  bool estimated = false;            // no timing: seconds is an estimate
-  std::vector<TestTiming> tests;     // timed tests, sorted by id
+  double seconds = 0;             // sum of its timed tests, or the estimate
+  bool estimated = false;         // no timing: seconds is an estimate
+  std::vector<TestTiming> tests;  // timed tests, sorted by id
 };
 
 // A subset of one file's tests, run on one shard. Tests in the file that no slice lists
@@ -67,9 +67,9 @@ struct Shard {
 struct PlanStats {
   std::size_t universe_files = 0;
   std::size_t timed_files = 0;
-  std::size_t estimated_files = 0;   // universe files with no timing
-  std::size_t stale_entries = 0;     // timings for files outside the universe
-  std::size_t skipped_invalid = 0;   // timing values that were not valid durations
+  std::size_t estimated_files = 0;  // universe files with no timing
+  std::size_t stale_entries = 0;    // timings for files outside the universe
+  std::size_t skipped_invalid = 0;  // timing values that were not valid durations
   std::size_t known_tests = 0;
   bool operator==(const PlanStats&) const = default;
 };
@@ -80,11 +80,11 @@ struct PlanStats {
 // under one of `paths` (when any) and one of `include` (when any), and matches no `exclude`;
 // with source "files-from" only the plan's own files are in scope. See core/scope.h.
 struct PlanScope {
-  std::string source = "walk";        // "walk", "files-from" or "files-from-timings"
-  std::vector<std::string> paths;     // positional paths given to pytest when planning
-  std::vector<std::string> include;   // --include
-  std::vector<std::string> exclude;   // --exclude (paths or globs)
-  std::string config;                 // pytest config file, relative to the root ("" when none)
+  std::string source = "walk";         // "walk", "files-from" or "files-from-timings"
+  std::vector<std::string> paths;      // positional paths given to pytest when planning
+  std::vector<std::string> include;    // --include
+  std::vector<std::string> exclude;    // --exclude (paths or globs)
+  std::string config;                  // pytest config file, relative to the root ("" when none)
   std::string root_from_config = ".";  // the root, relative to the config file's directory
   bool operator==(const PlanScope&) const = default;
 };
@@ -142,7 +142,7 @@ class WordHash64 {
  private:
   std::uint64_t hash_ = 0xcbf29ce484222325ULL;
 };
-std::string digest_hex(std::uint64_t hash);  // "fnv1a64:0123456789abcdef"
+std::string digest_hex(std::uint64_t hash);       // "fnv1a64:0123456789abcdef"
 std::string word_digest_hex(std::uint64_t hash);  // "wfnv64:0123456789abcdef"
 // Digest of a sorted list of file paths (each followed by '\n').
 std::string universe_digest(const std::vector<std::string>& sorted_files);

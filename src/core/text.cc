@@ -22,8 +22,8 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
     if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 0;
   }
   const auto second = static_cast<unsigned char>(text[i + 1]);
-  if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) || (lead == 0xF0 && second < 0x90) ||
-      (lead == 0xF4 && second > 0x8F)) {
+  if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) ||
+      (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F)) {
     return 0;  // overlong, surrogate or beyond U+10FFFF
   }
   return length;
@@ -67,6 +67,8 @@ std::string escape_invalid_utf8(std::string_view text) {
   return out;
 }
 
-bool is_valid_utf8(std::string_view text) { return simdjson::validate_utf8(text.data(), text.size()); }
+bool is_valid_utf8(std::string_view text) {
+  return simdjson::validate_utf8(text.data(), text.size());
+}
 
 }  // namespace shardplan

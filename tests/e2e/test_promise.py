@@ -252,10 +252,12 @@ def test_stale_ids_are_warned_about_and_refused_with_collected(tmp_path):
     assert "--collected" in plan.stderr  # shards that depend only on listed tests are named
     check = shardplan("check", "--plan", "plan.json", cwd=root)
     assert "runs only" in check.stderr and "--collected" in check.stderr
-    # A shard made only of gone tests explains itself.
+    # A shard made only of gone tests explains itself and does not fail the job (pytest's exit
+    # status 5 becomes 0: nothing it lists exists any more).
     outputs = [shardplan("run", "--plan", "plan.json", "--shard", s, "--", *PYTEST, "-q", cwd=root,
                          check=False) for s in range(1, 5)]
-    empty = [p for p in outputs if p.returncode == 5]
+    assert all(p.returncode == 0 for p in outputs), [p.stdout for p in outputs]
+    empty = [p for p in outputs if "collected no tests" in p.stdout]
     assert empty, "expected a shard of gone tests only"
     assert all("renamed or deleted" in p.stdout and "--collected" in p.stdout for p in empty)
     # With the collection, no slice is made of gone tests: 4 shards cannot be filled, 3 can.

@@ -8,8 +8,8 @@
 #include "core/timings/junit.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const shardplan::ModuleIndex index({"tests/unit/test_math.py", "tests/unit/test_broken.py",
-                                             "tests/v1.2/test_dots.py", "a.py"});
+  static const shardplan::ModuleIndex index(
+      {"tests/unit/test_math.py", "tests/unit/test_broken.py", "tests/v1.2/test_dots.py", "a.py"});
   if (size == 0) return 0;
   const std::size_t chunk = data[0] % 64 + 1;
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);

@@ -74,7 +74,8 @@ TEST(Audit, TestThatRanTwiceIsListedWithBothPlaces) {
   EXPECT_EQ(report.ran_twice,
             (std::vector<std::string>{"a.py::x: shard 1 (r1.xml:2:5), shard 2 (r2.xml:9:5)"}));
   EXPECT_EQ(report.wrong_shard,
-            (std::vector<std::string>{"a.py::x ran in shard 2 (r2.xml:9:5); the plan runs it in shard 1"}));
+            (std::vector<std::string>{
+                "a.py::x ran in shard 2 (r2.xml:9:5); the plan runs it in shard 1"}));
 }
 
 TEST(Audit, DeselectedSliceTestDidNotRun) {
@@ -90,7 +91,8 @@ TEST(Audit, UnlistedTestMustRunInTheOwnerSlice) {
   run.two.cases.push_back({"big.py::t_added", 1, Outcome::passed, 7, 5});
   const AuditReport report = audit_run(two_shard_plan(), run.by_shard());
   EXPECT_EQ(report.wrong_shard,
-            (std::vector<std::string>{"big.py::t_added ran in shard 2 (r2.xml:7:5); the plan runs it in shard 1"}));
+            (std::vector<std::string>{
+                "big.py::t_added ran in shard 2 (r2.xml:7:5); the plan runs it in shard 1"}));
 }
 
 TEST(Audit, UnknownFileMustRunInItsHashShard) {
@@ -100,8 +102,9 @@ TEST(Audit, UnknownFileMustRunInItsHashShard) {
   by_shard[static_cast<std::size_t>(other - 1)].push_back(&run.extra);
   const AuditReport report = audit_run(two_shard_plan(), by_shard);
   EXPECT_EQ(report.wrong_shard,
-            (std::vector<std::string>{fmt::format("{}::t ran in shard {} (new.xml:2:5); the plan runs it in shard {}",
-                                                  kNewFile, other, kNewShard)}));
+            (std::vector<std::string>{
+                fmt::format("{}::t ran in shard {} (new.xml:2:5); the plan runs it in shard {}",
+                            kNewFile, other, kNewShard)}));
 }
 
 TEST(Audit, DeletedFilesAndTestsAreNotRequired) {
@@ -117,7 +120,8 @@ TEST(Audit, CollectionErrorOfASlicedFileMayShowInEverySliceShard) {
   const JunitReport one = report("r1.xml", {"a.py::x", "big.py"});
   const JunitReport two = report("r2.xml", {"b.py::y", "big.py"});
   const std::vector<std::string> collected = {"a.py::x", "b.py::y"};
-  const AuditReport result = audit_run(two_shard_plan(), {{&one}, {&two}}, AuditScope{nullptr, &collected});
+  const AuditReport result =
+      audit_run(two_shard_plan(), {{&one}, {&two}}, AuditScope{nullptr, &collected});
   EXPECT_TRUE(result.ok()) << (result.ran_twice.empty() ? "" : result.ran_twice[0]);
 }
 

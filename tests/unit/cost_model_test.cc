@@ -70,16 +70,20 @@ INSTANTIATE_TEST_SUITE_P(
         BadModel{R"({"shardplan_model": 2})",
                  "m.json: cost model format 2 is not supported (this shardplan reads 1); "
                  "regenerate it with 'shardplan calibrate'"},
-        BadModel{R"({"shardplan_model": 1, "shard_overhead_seconds": -4, "file_overhead_seconds": 0})",
-                 "m.json: shard_overhead_seconds must be between 0 and 86400 seconds, got -4"},
-        BadModel{R"({"shardplan_model": 1, "shard_overhead_seconds": 1, "file_overhead_seconds": 1e9})",
-                 "m.json: file_overhead_seconds must be between 0 and 86400 seconds, got 1000000000"},
-        BadModel{R"({"shardplan_model": 1, "shard_overhead_seconds": "x", "file_overhead_seconds": 1})",
-                 "m.json: shard_overhead_seconds: expected a number of seconds"},
-        BadModel{"{\n  \"shardplan_model\": 1,\n", "m.json:3:1: invalid JSON: syntax error while "
-                                                   "parsing object key - unexpected end of input; "
-                                                   "expected string literal; regenerate it with "
-                                                   "'shardplan calibrate'"}));
+        BadModel{
+            R"({"shardplan_model": 1, "shard_overhead_seconds": -4, "file_overhead_seconds": 0})",
+            "m.json: shard_overhead_seconds must be between 0 and 86400 seconds, got -4"},
+        BadModel{
+            R"({"shardplan_model": 1, "shard_overhead_seconds": 1, "file_overhead_seconds": 1e9})",
+            "m.json: file_overhead_seconds must be between 0 and 86400 seconds, got 1000000000"},
+        BadModel{
+            R"({"shardplan_model": 1, "shard_overhead_seconds": "x", "file_overhead_seconds": 1})",
+            "m.json: shard_overhead_seconds: expected a number of seconds"},
+        BadModel{"{\n  \"shardplan_model\": 1,\n",
+                 "m.json:3:1: invalid JSON: syntax error while "
+                 "parsing object key - unexpected end of input; "
+                 "expected string literal; regenerate it with "
+                 "'shardplan calibrate'"}));
 
 Workload even_workload(int files) {
   Timings timings;

@@ -15,19 +15,23 @@ JunitReport report(std::string source, std::vector<std::pair<std::string, double
   return out;
 }
 
-RunTimings run(std::vector<TestTiming> tests) { return RunTimings{"run", std::move(tests)}; }
+RunTimings run(std::vector<TestTiming> tests) {
+  return RunTimings{"run", std::move(tests)};
+}
 
 TEST(RunFromReports, EachTestTimedByTheJobThatRanIt) {
   auto merged = run_from_reports({report("a.xml", {{"t.py::b", 2}, {"t.py::a", 1}}),
                                   report("b.xml", {{"u.py::c", 3}, {"u_broken.py", 0.5}})},
                                  "reports/*.xml");
   ASSERT_TRUE(merged.ok()) << merged.error().format();
-  EXPECT_EQ(merged->tests, (std::vector<TestTiming>{{"t.py::a", 1}, {"t.py::b", 2}, {"u.py::c", 3}}));
+  EXPECT_EQ(merged->tests,
+            (std::vector<TestTiming>{{"t.py::a", 1}, {"t.py::b", 2}, {"u.py::c", 3}}));
 }
 
 TEST(RunFromReports, ATestThatRanTwiceIsAnErrorNamingBothPlaces) {
-  auto merged = run_from_reports({report("a.xml", {{"t.py::a", 1}}), report("b.xml", {{"x.py::x", 1}, {"t.py::a", 2}})},
-                                 "reports/*.xml");
+  auto merged = run_from_reports(
+      {report("a.xml", {{"t.py::a", 1}}), report("b.xml", {{"x.py::x", 1}, {"t.py::a", 2}})},
+      "reports/*.xml");
   ASSERT_FALSE(merged.ok());
   EXPECT_EQ(merged.error().format(),
             "b.xml:3:3: 't.py::a' ran twice in run 'reports/*.xml': here and at a.xml:2:3; a run "
@@ -73,18 +77,36 @@ MergeOptions keep_stale() {
 INSTANTIATE_TEST_SUITE_P(
     Table, MergeRuns,
     testing::Values(
-        SmoothCase{"median_odd", {run({{"a", 1}}), run({{"a", 10}}), run({{"a", 2}})}, {}, {{"a", 2}}, 0},
+        SmoothCase{
+            "median_odd", {run({{"a", 1}}), run({{"a", 10}}), run({{"a", 2}})}, {}, {{"a", 2}}, 0},
         SmoothCase{"median_even", {run({{"a", 1}}), run({{"a", 3}})}, {}, {{"a", 2}}, 0},
         // b did not run in the middle run: that run does not pull it towards zero.
-        SmoothCase{"absent_never_dilutes", {run({{"a", 1}, {"b", 4}}), run({{"a", 3}}), run({{"a", 5}, {"b", 6}})},
-                   {}, {{"a", 3}, {"b", 5}}, 0},
+        SmoothCase{"absent_never_dilutes",
+                   {run({{"a", 1}, {"b", 4}}), run({{"a", 3}}), run({{"a", 5}, {"b", 6}})},
+                   {},
+                   {{"a", 3}, {"b", 5}},
+                   0},
         SmoothCase{"ema_two", {run({{"a", 1}}), run({{"a", 3}})}, ema(0.5), {{"a", 2}}, 0},
-        SmoothCase{"ema_three", {run({{"a", 1}}), run({{"a", 3}}), run({{"a", 5}})}, ema(0.5), {{"a", 3.5}}, 0},
-        SmoothCase{"history_keeps_newest", {run({{"a", 100}}), run({{"a", 1}}), run({{"a", 3}})}, history(2),
-                   {{"a", 2}}, 0},
-        SmoothCase{"prunes_absent_from_newest", {run({{"a", 1}, {"gone", 2}}), run({{"a", 1}})}, {}, {{"a", 1}}, 1},
-        SmoothCase{"keep_stale", {run({{"a", 1}, {"gone", 2}}), run({{"a", 1}})}, keep_stale(),
-                   {{"a", 1}, {"gone", 2}}, 0},
+        SmoothCase{"ema_three",
+                   {run({{"a", 1}}), run({{"a", 3}}), run({{"a", 5}})},
+                   ema(0.5),
+                   {{"a", 3.5}},
+                   0},
+        SmoothCase{"history_keeps_newest",
+                   {run({{"a", 100}}), run({{"a", 1}}), run({{"a", 3}})},
+                   history(2),
+                   {{"a", 2}},
+                   0},
+        SmoothCase{"prunes_absent_from_newest",
+                   {run({{"a", 1}, {"gone", 2}}), run({{"a", 1}})},
+                   {},
+                   {{"a", 1}},
+                   1},
+        SmoothCase{"keep_stale",
+                   {run({{"a", 1}, {"gone", 2}}), run({{"a", 1}})},
+                   keep_stale(),
+                   {{"a", 1}, {"gone", 2}},
+                   0},
         SmoothCase{"no_runs", {}, {}, {}, 0}),
     [](const testing::TestParamInfo<SmoothCase>& param) { return std::string(param.param.name); });
 
@@ -102,23 +124,21 @@ TEST_P(ParseSmoothing, AcceptsMedianAndEma) {
   auto parsed = parse_smoothing(GetParam().text, options);
   ASSERT_EQ(parsed.ok(), GetParam().ok);
   if (!parsed.ok()) {
-    EXPECT_EQ(parsed.error().format(),
-              std::string("--smooth '") + GetParam().text + "' is not 'median' or 'ema:ALPHA' with 0 < ALPHA <= 1");
+    EXPECT_EQ(parsed.error().format(), std::string("--smooth '") + GetParam().text +
+                                           "' is not 'median' or 'ema:ALPHA' with 0 < ALPHA <= 1");
     return;
   }
   EXPECT_EQ(options.smoothing, GetParam().smoothing);
   EXPECT_EQ(options.alpha, GetParam().alpha);
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, ParseSmoothing,
-                         testing::Values(SmoothText{"median", true, Smoothing::median, 0.3},
-                                         SmoothText{"ema:0.5", true, Smoothing::ema, 0.5},
-                                         SmoothText{"ema:1", true, Smoothing::ema, 1},
-                                         SmoothText{"ema:0", false, {}, 0},
-                                         SmoothText{"ema:1.5", false, {}, 0},
-                                         SmoothText{"ema:", false, {}, 0},
-                                         SmoothText{"ema:0.3x", false, {}, 0},
-                                         SmoothText{"mean", false, {}, 0}));
+INSTANTIATE_TEST_SUITE_P(
+    Table, ParseSmoothing,
+    testing::Values(SmoothText{"median", true, Smoothing::median, 0.3},
+                    SmoothText{"ema:0.5", true, Smoothing::ema, 0.5},
+                    SmoothText{"ema:1", true, Smoothing::ema, 1}, SmoothText{"ema:0", false, {}, 0},
+                    SmoothText{"ema:1.5", false, {}, 0}, SmoothText{"ema:", false, {}, 0},
+                    SmoothText{"ema:0.3x", false, {}, 0}, SmoothText{"mean", false, {}, 0}));
 
 TEST(FormatSeconds, SixDecimalsTrimmed) {
   EXPECT_EQ(format_seconds(0), "0.0");
@@ -135,10 +155,12 @@ TEST(DurationsToJson, PytestSplitFormatOneEntryPerLine) {
   auto json = durations_to_json(timings);
   ASSERT_TRUE(json.ok());
   EXPECT_EQ(*json,
-            "{\n    \"a.py::t[\\\"q\\\"]\": 1.25,\n    \"b.py::t\": 0.0,\n    \"c.py::\xc3\xa9\": 3.0\n}\n");
+            "{\n    \"a.py::t[\\\"q\\\"]\": 1.25,\n    \"b.py::t\": 0.0,\n    \"c.py::\xc3\xa9\": "
+            "3.0\n}\n");
   auto back = parse_durations(*json, "d");
   ASSERT_TRUE(back.ok());
-  EXPECT_EQ(back->tests, (std::vector<TestTiming>{{"a.py::t[\"q\"]", 1.25}, {"b.py::t", 0}, {"c.py::\xc3\xa9", 3}}));
+  EXPECT_EQ(back->tests, (std::vector<TestTiming>{
+                             {"a.py::t[\"q\"]", 1.25}, {"b.py::t", 0}, {"c.py::\xc3\xa9", 3}}));
   EXPECT_EQ(*durations_to_json(Timings{}), "{\n}\n");
 }
 
@@ -152,7 +174,8 @@ TEST(CheckReportSuite, AReportOfAnotherSuiteIsNamed) {
   const std::vector<std::string> universe = {"tests/test_a.py"};
   EXPECT_FALSE(check_report_suite(report("r.xml", {{"tests/test_a.py::t", 1}}), universe));
   EXPECT_FALSE(check_report_suite(report("r.xml", {{"x.py::t", 1}}), {}));
-  auto error = check_report_suite(report("r.xml", {{"other/test_b.py::t", 1}, {"other/test_c.py::t", 1}}), universe);
+  auto error = check_report_suite(
+      report("r.xml", {{"other/test_b.py::t", 1}, {"other/test_c.py::t", 1}}), universe);
   ASSERT_TRUE(error);
   EXPECT_EQ(error->format(),
             "r.xml:2:3: none of the 2 tests in this report is in a test file under the root (the "

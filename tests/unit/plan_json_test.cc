@@ -17,30 +17,41 @@ std::string oracle(const Plan& plan) {
   for (const Shard& shard : plan.shards) {
     Json slices = Json::array();
     for (const Slice& s : shard.slices) {
-      slices.push_back(Json{{"file", s.file}, {"slice", s.index}, {"of", s.count}, {"owner", s.owner},
-                            {"predicted_seconds", s.seconds}, {"tests", s.tests}});
+      slices.push_back(Json{{"file", s.file},
+                            {"slice", s.index},
+                            {"of", s.count},
+                            {"owner", s.owner},
+                            {"predicted_seconds", s.seconds},
+                            {"tests", s.tests}});
     }
-    shards.push_back(Json{{"index", shard.index}, {"predicted_seconds", shard.predicted_seconds},
-                          {"files", shard.files}, {"slices", slices}});
+    shards.push_back(Json{{"index", shard.index},
+                          {"predicted_seconds", shard.predicted_seconds},
+                          {"files", shard.files},
+                          {"slices", slices}});
   }
   const PlanStats& st = plan.stats;
-  const Json root{{"shardplan_plan", plan.version},
-                  {"shard_count", plan.shard_count},
-                  {"lower_bound_seconds", plan.lower_bound},
-                  {"makespan_seconds", plan.makespan},
-                  {"file_overhead_seconds", plan.file_overhead},
-                  {"shard_overhead_seconds", plan.shard_overhead},
-                  {"estimated", plan.estimated},
-                  {"universe", Json{{"files", st.universe_files}, {"digest", plan.universe_digest}}},
-                  {"inputs_digest", plan.inputs_digest},
-                  {"stats", Json{{"timed_files", st.timed_files}, {"estimated_files", st.estimated_files},
-                                 {"stale_entries", st.stale_entries}, {"skipped_invalid", st.skipped_invalid},
-                                 {"known_tests", st.known_tests}}},
-                  {"scope", Json{{"source", plan.scope.source}, {"config", plan.scope.config},
-                                 {"root_from_config", plan.scope.root_from_config},
-                                 {"paths", plan.scope.paths}, {"include", plan.scope.include},
-                                 {"exclude", plan.scope.exclude}}},
-                  {"shards", shards}};
+  const Json root{
+      {"shardplan_plan", plan.version},
+      {"shard_count", plan.shard_count},
+      {"lower_bound_seconds", plan.lower_bound},
+      {"makespan_seconds", plan.makespan},
+      {"file_overhead_seconds", plan.file_overhead},
+      {"shard_overhead_seconds", plan.shard_overhead},
+      {"estimated", plan.estimated},
+      {"universe", Json{{"files", st.universe_files}, {"digest", plan.universe_digest}}},
+      {"inputs_digest", plan.inputs_digest},
+      {"stats", Json{{"timed_files", st.timed_files},
+                     {"estimated_files", st.estimated_files},
+                     {"stale_entries", st.stale_entries},
+                     {"skipped_invalid", st.skipped_invalid},
+                     {"known_tests", st.known_tests}}},
+      {"scope", Json{{"source", plan.scope.source},
+                     {"config", plan.scope.config},
+                     {"root_from_config", plan.scope.root_from_config},
+                     {"paths", plan.scope.paths},
+                     {"include", plan.scope.include},
+                     {"exclude", plan.scope.exclude}}},
+      {"shards", shards}};
   return root.dump(1) + "\n";
 }
 
@@ -55,11 +66,17 @@ Plan awkward_plan() {
   plan.universe_digest = "fnv1a64:0123456789abcdef";
   plan.inputs_digest = "wfnv64:fedcba9876543210";
   plan.stats = {7, 3, 4, 1, 2, 123456789};
-  plan.scope = {"files-from-timings", {"src dir"}, {"tests/ü"}, {"tests/*_slow.py", "x\"y"}, "../pyproject.toml", "pkg"};
+  plan.scope = {"files-from-timings",        {"src dir"},         {"tests/ü"},
+                {"tests/*_slow.py", "x\"y"}, "../pyproject.toml", "pkg"};
   Shard first{1, {"a b/test_ü.py", "q\"uote\\back.py", "ctl\x01\x1f\t\n\r\b\f.py"}, {}, 1e21};
   Shard second{2, {}, {}, 0.0};
-  second.slices.push_back({"big.py", 1, 2, true, 2.5,
-                           {"big.py::T::t[a::b]", "big.py::t[ space ]", "big.py::t[\xe2\x82\xac]"}});
+  second.slices.push_back(
+      {"big.py",
+       1,
+       2,
+       true,
+       2.5,
+       {"big.py::T::t[a::b]", "big.py::t[ space ]", "big.py::t[\xe2\x82\xac]"}});
   second.slices.push_back({"other.py", 2, 2, false, 123456.0, {"other.py::x"}});
   Shard third{3, {}, {}, -0.0};
   plan.shards = {first, second, third};

@@ -11,11 +11,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "core/verify/check.h"
 #include "core/emit/plan_json.h"
 #include "core/plan/pack.h"
 #include "core/plan/planner.h"
 #include "core/timings/durations.h"
+#include "core/verify/check.h"
 
 namespace shardplan {
 namespace {
@@ -75,8 +75,8 @@ void expect_owners_spread(const Plan& plan) {
   for (const ExposedShard& exposed : exposed_shards(plan)) {
     for (const std::string& file : exposed.files) {
       EXPECT_TRUE(owner_of[file]->files.empty())
-          << "shard " << exposed.shard << " could own " << file << " (owner shard " << owner_of[file]->index
-          << " has whole files)";
+          << "shard " << exposed.shard << " could own " << file << " (owner shard "
+          << owner_of[file]->index << " has whole files)";
     }
   }
 }
@@ -133,7 +133,9 @@ double plain_lpt_makespan(const Workload& work, int n, const Overheads& overhead
   return overheads.shard + pack_lpt(items, n).makespan();
 }
 
-bool near(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); }
+bool near(double a, double b) {
+  return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b));
+}
 
 // Each shard's seconds and the makespan recomputed from the workload alone (the tests'
 // durations, or a file's estimate, plus one file overhead per file or slice, plus the shard

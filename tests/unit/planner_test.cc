@@ -18,8 +18,8 @@ Timings timings_of(std::vector<TestTiming> tests) {
 }
 
 TEST(Workload, GroupsTestsByFileAndCountsStaleEntries) {
-  const Timings timings = timings_of({{"a/test_x.py::t1", 1}, {"a/test_x.py::C::t2", 2},
-                                      {"gone.py::t", 5}, {"gone.py::u", 5}});
+  const Timings timings = timings_of(
+      {{"a/test_x.py::t1", 1}, {"a/test_x.py::C::t2", 2}, {"gone.py::t", 5}, {"gone.py::u", 5}});
   const Workload work = build_workload({"a/test_x.py"}, &timings);
   ASSERT_EQ(work.files.size(), 1u);
   EXPECT_DOUBLE_EQ(work.files[0].seconds, 3);
@@ -37,8 +37,10 @@ class WorkloadEstimate : public testing::TestWithParam<EstimateCase> {};
 
 TEST_P(WorkloadEstimate, FollowsDirectoryThenParentThenMedian) {
   // a/b: 2 and 4 (mean 3); a/c: 10; d: 1 — median of {1, 2, 4, 10} is 3.
-  const Timings timings = timings_of({{"a/b/test_1.py::t", 2}, {"a/b/test_2.py::t", 4},
-                                      {"a/c/test_3.py::t", 10}, {"d/test_4.py::t", 1}});
+  const Timings timings = timings_of({{"a/b/test_1.py::t", 2},
+                                      {"a/b/test_2.py::t", 4},
+                                      {"a/c/test_3.py::t", 10},
+                                      {"d/test_4.py::t", 1}});
   std::vector<std::string> universe{"a/b/test_1.py", "a/b/test_2.py", "a/c/test_3.py",
                                     "d/test_4.py", GetParam().untimed};
   std::sort(universe.begin(), universe.end());
@@ -52,9 +54,9 @@ TEST_P(WorkloadEstimate, FollowsDirectoryThenParentThenMedian) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, WorkloadEstimate,
-                         testing::Values(EstimateCase{"a/b/test_new.py", 3.0},   // own directory
+                         testing::Values(EstimateCase{"a/b/test_new.py", 3.0},  // own directory
                                          EstimateCase{"a/e/test_new.py", 16.0 / 3},  // parent a/
-                                         EstimateCase{"z/test_new.py", 17.0 / 4},  // root: all
+                                         EstimateCase{"z/test_new.py", 17.0 / 4},    // root: all
                                          EstimateCase{"test_top.py", 3.0}));  // no parent: median
 
 TEST(Workload, NoTimingsWeighsEveryFileTheSame) {
@@ -92,8 +94,8 @@ TEST(Pack, ImprovementFixesTheClassicLptCounterexample) {
 }
 
 std::vector<TestTiming> heavy_file_tests() {
-  return {{"f.py::TestA::test_1", 1}, {"f.py::TestA::test_2", 1}, {"f.py::TestB::test_p[1]", 1},
-          {"f.py::TestB::test_p[2]", 1}, {"f.py::test_q[a::b]", 1}, {"f.py::test_q[c d]", 1}};
+  return {{"f.py::TestA::test_1", 1},    {"f.py::TestA::test_2", 1}, {"f.py::TestB::test_p[1]", 1},
+          {"f.py::TestB::test_p[2]", 1}, {"f.py::test_q[a::b]", 1},  {"f.py::test_q[c d]", 1}};
 }
 
 TEST(Slicing, WithinCutsAtClassBoundariesWhenThatCostsNoExtraSlice) {
@@ -108,8 +110,8 @@ TEST(Slicing, WithinCutsAtClassBoundariesWhenThatCostsNoExtraSlice) {
 TEST(Slicing, WithinNeverTakesACoarseCutThatOverflowsTheCapacity) {
   // One class of 8 s and a 4 s function: cutting only at the class boundary gives 2 slices,
   // but the class slice would exceed 5.9 s, so the cut goes inside the class.
-  const std::vector<TestTiming> tests{{"f.py::T::a[1]", 2.5}, {"f.py::T::a[2]", 2.5},
-                                      {"f.py::T::b", 3}, {"f.py::c", 4}};
+  const std::vector<TestTiming> tests{
+      {"f.py::T::a[1]", 2.5}, {"f.py::T::a[2]", 2.5}, {"f.py::T::b", 3}, {"f.py::c", 4}};
   const auto parts = FileCutter(tests).within(5.9);
   ASSERT_EQ(parts.size(), 3u);
   for (const auto& part : parts) EXPECT_LE(part.seconds, 5.9);
@@ -129,8 +131,8 @@ TEST(Slicing, IntoSplitsInsideAClassWhenItMust) {
 }
 
 TEST(Slicing, FillTakesTheFurthestTestThatFitsThenBacksOffToAClassBoundary) {
-  const std::vector<TestTiming> tests{{"f.py::A::a", 2},   {"f.py::A::b", 2}, {"f.py::B::a", 1},
-                                      {"f.py::B::b", 1},   {"f.py::c[1]", 1}, {"f.py::c[2]", 1}};
+  const std::vector<TestTiming> tests{{"f.py::A::a", 2}, {"f.py::A::b", 2}, {"f.py::B::a", 1},
+                                      {"f.py::B::b", 1}, {"f.py::c[1]", 1}, {"f.py::c[2]", 1}};
   const FileCutter cutter(tests);
   // Room for 5.5 s: the finest cut is after B::a (5 s); the class boundary after A (4 s) is
   // taken only when losing 1 s is within the slack.
@@ -198,8 +200,8 @@ TEST(Planner, SplitsTheHeavyFileOnlyWhenItLowersTheMakespan) {
 TEST(Planner, SlicesOfAFineGrainedFileFillTheRoomTheWholeFilesLeave) {
   std::vector<TestTiming> tests;
   for (int i = 0; i < 120; ++i) tests.push_back({fmt::format("fine.py::test_{:03}", i), 1});
-  for (const auto& [file, seconds] : {std::pair{"a.py", 37.0}, {"b.py", 23.0}, {"c.py", 19.5},
-                                      {"d.py", 11.25}, {"e.py", 7.75}}) {
+  for (const auto& [file, seconds] :
+       {std::pair{"a.py", 37.0}, {"b.py", 23.0}, {"c.py", 19.5}, {"d.py", 11.25}, {"e.py", 7.75}}) {
     tests.push_back({std::string(file) + "::t", seconds});
   }
   const Workload work = work_of(tests, {"a.py", "b.py", "c.py", "d.py", "e.py", "fine.py"});

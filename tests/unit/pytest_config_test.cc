@@ -28,14 +28,15 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, ShellSplit,
     testing::Values(
         SplitCase{"Whitespace", "a b  c", {"a", "b", "c"}}, SplitCase{"Empty", "", {}},
-        SplitCase{"Newlines", "a\n  b", {"a", "b"}}, SplitCase{"SingleQuotes", "'a b' c", {"a b", "c"}},
+        SplitCase{"Newlines", "a\n  b", {"a", "b"}},
+        SplitCase{"SingleQuotes", "'a b' c", {"a b", "c"}},
         SplitCase{"EscapedQuoteInDoubleQuotes", "\"a \\\" b\"", {"a \" b"}},
         SplitCase{"EscapedBackslashInDoubleQuotes", "\"a\\\\b\"", {"a\\b"}},
         SplitCase{"OtherBackslashInDoubleQuotesKept", "\"a\\nb\"", {"a\\nb"}},
         SplitCase{"BackslashInSingleQuotesKept", "'a\\b'", {"a\\b"}},
         SplitCase{"EscapedSpace", "a\\ b", {"a b"}}, SplitCase{"EscapedQuote", "a\\\"b", {"a\"b"}},
-        SplitCase{"QuotesJoinWords", "x\"y z\"w", {"xy zw"}}, SplitCase{"EmptyQuotesMakeAWord", "''", {""}},
-        SplitCase{"HashIsNotAComment", "#x", {"#x"}},
+        SplitCase{"QuotesJoinWords", "x\"y z\"w", {"xy zw"}},
+        SplitCase{"EmptyQuotesMakeAWord", "''", {""}}, SplitCase{"HashIsNotAComment", "#x", {"#x"}},
         SplitCase{"QuotedOptionValue", "--ignore-glob='*_slow.py'", {"--ignore-glob=*_slow.py"}}),
     [](const auto& test) { return std::string(test.param.name); });
 
@@ -58,12 +59,15 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         SplitErrorCase{
             "SingleQuote", "a 'b",
-            error_at("", 1, 3, "unterminated ' quote: add the closing ' or escape this one as \\'")},
+            error_at("", 1, 3,
+                     "unterminated ' quote: add the closing ' or escape this one as \\'")},
         SplitErrorCase{
             "DoubleQuoteOnSecondLine", "x\n \"y",
-            error_at("", 2, 2, "unterminated \" quote: add the closing \" or escape this one as \\\"")},
-        SplitErrorCase{"TrailingBackslash", "a\\",
-                       error_at("", 1, 2, "a trailing backslash escapes nothing: remove it or write \\\\")}),
+            error_at("", 2, 2,
+                     "unterminated \" quote: add the closing \" or escape this one as \\\"")},
+        SplitErrorCase{
+            "TrailingBackslash", "a\\",
+            error_at("", 1, 2, "a trailing backslash escapes nothing: remove it or write \\\\")}),
     [](const auto& test) { return std::string(test.param.name); });
 
 // ---- parse_ini_config ----
@@ -111,12 +115,13 @@ INSTANTIATE_TEST_SUITE_P(
                 with(&PytestConfig::testpaths, {"tests", "integration"})},
         IniCase{"ColonSeparator", "[pytest]\ntestpaths: tests\n", "pytest", false,
                 with(&PytestConfig::testpaths, {"tests"})},
-        IniCase{"ContinuationLines", "[pytest]\npython_files =\n    check_*.py\n\n    test_*.py\n", "pytest",
-                false, with(&PytestConfig::python_files, {"check_*.py", "test_*.py"})},
-        IniCase{"Comments", "# top\n; other\n[pytest] # trailing\nnorecursedirs = a\n  # indented\n  b\n",
+        IniCase{"ContinuationLines", "[pytest]\npython_files =\n    check_*.py\n\n    test_*.py\n",
+                "pytest", false, with(&PytestConfig::python_files, {"check_*.py", "test_*.py"})},
+        IniCase{"Comments",
+                "# top\n; other\n[pytest] # trailing\nnorecursedirs = a\n  # indented\n  b\n",
                 "pytest", false, with(&PytestConfig::norecursedirs, {"a", "b"})},
-        IniCase{"InlineHashIsPartOfTheValue", "[pytest]\ntestpaths = tests # note\n", "pytest", false,
-                with(&PytestConfig::testpaths, {"tests", "#", "note"})},
+        IniCase{"InlineHashIsPartOfTheValue", "[pytest]\ntestpaths = tests # note\n", "pytest",
+                false, with(&PytestConfig::testpaths, {"tests", "#", "note"})},
         IniCase{"QuotedPathWithSpace", "[pytest]\ntestpaths = 'my tests' other\n", "pytest", false,
                 with(&PytestConfig::testpaths, {"my tests", "other"})},
         IniCase{"EmptyPythonFiles", "[pytest]\npython_files =\n", "pytest", false,
@@ -126,15 +131,18 @@ INSTANTIATE_TEST_SUITE_P(
         IniCase{"Addopts",
                 "[pytest]\naddopts = -ra --ignore=tests/legacy --ignore tests/old.py -p no:x\n"
                 "  --ignore-glob='*_slow.py' --ignore-glob gen/*\n",
-                "pytest", false, with_ignores({"tests/legacy", "tests/old.py"}, {"*_slow.py", "gen/*"})},
+                "pytest", false,
+                with_ignores({"tests/legacy", "tests/old.py"}, {"*_slow.py", "gen/*"})},
         IniCase{"OtherKeysIgnored", "[pytest]\nmarkers =\n  slow: \"quoted\n", "pytest", false,
                 config_from("cfg")},
         IniCase{"NoSectionDoesNotCount", "[tox]\nenvlist = py3\n", "pytest", false, std::nullopt},
         IniCase{"PytestIniAlwaysCounts", "", "pytest", true, config_from("cfg")},
-        IniCase{"PytestIniOtherSectionCounts", "[other]\nx = 1\n", "pytest", true, config_from("cfg")},
-        IniCase{"SetupCfgSection", "[metadata]\nname = x\n[tool:pytest]\ntestpaths = t\n", "tool:pytest",
-                false, with(&PytestConfig::testpaths, {"t"})},
-        IniCase{"SetupCfgWithoutSection", "[metadata]\nname = x\n", "tool:pytest", false, std::nullopt}),
+        IniCase{"PytestIniOtherSectionCounts", "[other]\nx = 1\n", "pytest", true,
+                config_from("cfg")},
+        IniCase{"SetupCfgSection", "[metadata]\nname = x\n[tool:pytest]\ntestpaths = t\n",
+                "tool:pytest", false, with(&PytestConfig::testpaths, {"t"})},
+        IniCase{"SetupCfgWithoutSection", "[metadata]\nname = x\n", "tool:pytest", false,
+                std::nullopt}),
     [](const auto& test) { return std::string(test.param.name); });
 
 struct IniErrorCase {
@@ -156,40 +164,46 @@ TEST_P(ParseIniError, NamesFileLineAndColumn) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ParseIniError,
     testing::Values(
-        IniErrorCase{
-            "UnterminatedQuoteInAddopts", "[pytest]\naddopts = -x '--ignore=a\n", "pytest",
-            "pytest.ini:2:14: addopts: unterminated ' quote: add the closing ' or escape this one as \\'"},
-        IniErrorCase{
-            "UnterminatedQuoteOnContinuationLine", "[pytest]\naddopts =\n  -x\n    \"oops\n", "pytest",
-            "pytest.ini:4:5: addopts: unterminated \" quote: add the closing \" or escape this one as \\\""},
-        IniErrorCase{
-            "TrailingBackslashInTestpaths", "[pytest]\ntestpaths = a b\\\n", "pytest",
-            "pytest.ini:2:16: testpaths: a trailing backslash escapes nothing: remove it or write \\\\"},
+        IniErrorCase{"UnterminatedQuoteInAddopts", "[pytest]\naddopts = -x '--ignore=a\n", "pytest",
+                     "pytest.ini:2:14: addopts: unterminated ' quote: add the closing ' or escape "
+                     "this one as \\'"},
+        IniErrorCase{"UnterminatedQuoteOnContinuationLine",
+                     "[pytest]\naddopts =\n  -x\n    \"oops\n", "pytest",
+                     "pytest.ini:4:5: addopts: unterminated \" quote: add the closing \" or escape "
+                     "this one as \\\""},
+        IniErrorCase{"TrailingBackslashInTestpaths", "[pytest]\ntestpaths = a b\\\n", "pytest",
+                     "pytest.ini:2:16: testpaths: a trailing backslash escapes nothing: remove it "
+                     "or write \\\\"},
         IniErrorCase{"IgnoreWithoutValue", "[pytest]\naddopts = -q --ignore\n", "pytest",
                      "pytest.ini:2:11: addopts: --ignore needs a value: write '--ignore=PATH'"},
         IniErrorCase{"NoSectionHeader", "addopts = -q\n", "pytest",
                      "pytest.ini:1:1: no section header defined: add [pytest] above this line"},
-        IniErrorCase{"UnexpectedLine", "[pytest]\n\nfoo\n", "pytest",
-                     "pytest.ini:3:1: unexpected line: expected 'name = value', a [section] header, or an "
-                     "indented continuation line"},
+        IniErrorCase{
+            "UnexpectedLine", "[pytest]\n\nfoo\n", "pytest",
+            "pytest.ini:3:1: unexpected line: expected 'name = value', a [section] header, or an "
+            "indented continuation line"},
         IniErrorCase{"DuplicateName", "[pytest]\na = 1\na = 2\n", "pytest",
                      "pytest.ini:3:1: duplicate name 'a': set it only once"},
         IniErrorCase{"DuplicateSection", "[pytest]\n[pytest]\n", "pytest",
                      "pytest.ini:2:1: duplicate section [pytest]: merge the two"},
         IniErrorCase{"EmptySectionName", "[]\n", "pytest",
                      "pytest.ini:1:1: empty section name: write [pytest]"},
-        IniErrorCase{"ContinuationFirst", "  -x\n", "pytest",
-                     "pytest.ini:1:3: unexpected value continuation: indented lines continue the value "
-                     "above them; remove the indentation or put a 'name =' line first"},
-        IniErrorCase{"ContinuationAfterHeader", "[pytest]\n  -x\n", "pytest",
-                     "pytest.ini:2:3: unexpected value continuation: indented lines continue the value "
-                     "above them; remove the indentation or put a 'name =' line first"},
-        IniErrorCase{"ErrorInAnotherSection", "[tox]\nbroken\n", "pytest",
-                     "pytest.ini:2:1: unexpected line: expected 'name = value', a [section] header, or an "
-                     "indented continuation line"},
-        IniErrorCase{"PlainPytestSectionInSetupCfg", "[pytest]\ntestpaths = t\n", "tool:pytest",
-                     "pytest.ini: [pytest] section in setup.cfg files is no longer supported, change to "
-                     "[tool:pytest] instead"}),
+        IniErrorCase{
+            "ContinuationFirst", "  -x\n", "pytest",
+            "pytest.ini:1:3: unexpected value continuation: indented lines continue the value "
+            "above them; remove the indentation or put a 'name =' line first"},
+        IniErrorCase{
+            "ContinuationAfterHeader", "[pytest]\n  -x\n", "pytest",
+            "pytest.ini:2:3: unexpected value continuation: indented lines continue the value "
+            "above them; remove the indentation or put a 'name =' line first"},
+        IniErrorCase{
+            "ErrorInAnotherSection", "[tox]\nbroken\n", "pytest",
+            "pytest.ini:2:1: unexpected line: expected 'name = value', a [section] header, or an "
+            "indented continuation line"},
+        IniErrorCase{
+            "PlainPytestSectionInSetupCfg", "[pytest]\ntestpaths = t\n", "tool:pytest",
+            "pytest.ini: [pytest] section in setup.cfg files is no longer supported, change to "
+            "[tool:pytest] instead"}),
     [](const auto& test) { return std::string(test.param.name); });
 
 // ---- parse_pyproject_config ----
@@ -224,8 +238,10 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         TomlCase{"IniOptions",
                  "[project]\nname = \"x\"\n[tool.pytest.ini_options]\n"
-                 "testpaths = [\"tests\", \"integration tests\"]\npython_files = \"check_*.py test_*.py\"\n"
-                 "norecursedirs = [\"legacy\"]\naddopts = \"--ignore=tests/old --ignore-glob '*_slow.py'\"\n"
+                 "testpaths = [\"tests\", \"integration tests\"]\npython_files = \"check_*.py "
+                 "test_*.py\"\n"
+                 "norecursedirs = [\"legacy\"]\naddopts = \"--ignore=tests/old --ignore-glob "
+                 "'*_slow.py'\"\n"
                  "minversion = 6.0\n",
                  toml_expected()},
         TomlCase{"AddoptsAsList", "[tool.pytest.ini_options]\naddopts = [\"--ignore\", \"a b\"]\n",
@@ -235,9 +251,11 @@ INSTANTIATE_TEST_SUITE_P(
                  "python_files = [\"check_*.py\", \"test_*.py\"]\nnorecursedirs = [\"legacy\"]\n"
                  "addopts = [\"--ignore=tests/old\", \"--ignore-glob=*_slow.py\"]\n",
                  toml_expected(), 9},
-        TomlCase{"NativeTableNotReadBefore9", "[tool.pytest]\ntestpaths = [\"tests\"]\n", std::nullopt, 8},
+        TomlCase{"NativeTableNotReadBefore9", "[tool.pytest]\ntestpaths = [\"tests\"]\n",
+                 std::nullopt, 8},
         TomlCase{"IniOptionsOnlyBefore9",
-                 "[tool.pytest]\ntestpaths = [\"native\"]\n[tool.pytest.ini_options]\ntestpaths = \"ini\"\n",
+                 "[tool.pytest]\ntestpaths = [\"native\"]\n[tool.pytest.ini_options]\ntestpaths = "
+                 "\"ini\"\n",
                  with(&PytestConfig::testpaths, {"ini"}), 7},
         TomlCase{"IniOptionsIn9", "[tool.pytest.ini_options]\ntestpaths = \"ini\"\n",
                  with(&PytestConfig::testpaths, {"ini"}), 9},
@@ -257,7 +275,8 @@ struct TomlErrorCase {
 class ParsePyprojectError : public testing::TestWithParam<TomlErrorCase> {};
 
 TEST_P(ParsePyprojectError, NamesFileLineAndColumn) {
-  const auto result = parse_pyproject_config(GetParam().content, "pyproject.toml", GetParam().major);
+  const auto result =
+      parse_pyproject_config(GetParam().content, "pyproject.toml", GetParam().major);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().format(), GetParam().message);
 }
@@ -269,32 +288,39 @@ INSTANTIATE_TEST_SUITE_P(
                       "pyproject.toml:2:18: invalid TOML: Error while parsing array: encountered "
                       "end-of-file; fix the syntax (pytest cannot read this file either)"},
         // toml++ 3.3 asserts on this in debug builds; it must be an error message instead.
-        TomlErrorCase{"NewlineInTableHeader", "[\nb]\n",
-                      "pyproject.toml:1:2: invalid TOML: Error while parsing key: expected bare key starting "
-                      "character or string delimiter, saw '\\n'; fix the syntax (pytest cannot read this "
-                      "file either)"},
-        TomlErrorCase{"BareWord", "[tool.pytest.ini_options]\ntestpaths = tests\n",
-                      "pyproject.toml:2:14: invalid TOML: Error while parsing boolean: expected 'true', "
-                      "saw 'te'; fix the syntax (pytest cannot read this file either)"},
+        TomlErrorCase{
+            "NewlineInTableHeader", "[\nb]\n",
+            "pyproject.toml:1:2: invalid TOML: Error while parsing key: expected bare key starting "
+            "character or string delimiter, saw '\\n'; fix the syntax (pytest cannot read this "
+            "file either)"},
+        TomlErrorCase{
+            "BareWord", "[tool.pytest.ini_options]\ntestpaths = tests\n",
+            "pyproject.toml:2:14: invalid TOML: Error while parsing boolean: expected 'true', "
+            "saw 'te'; fix the syntax (pytest cannot read this file either)"},
         TomlErrorCase{"NonStringInList", "[tool.pytest.ini_options]\ntestpaths = [\"a\", 1]\n",
                       "pyproject.toml:2:19: testpaths must be a string or a list of strings, e.g. "
                       "testpaths = [\"tests\"]"},
-        TomlErrorCase{"Table", "[tool.pytest.ini_options]\npython_files = { a = 1 }\n",
-                      "pyproject.toml:2:16: python_files must be a string or a list of strings, e.g. "
-                      "python_files = [\"tests\"]"},
-        TomlErrorCase{"NativeAndIniOptionsIn9",
-                      "[tool.pytest]\ntestpaths = [\"native\"]\n[tool.pytest.ini_options]\ntestpaths = \"ini\"\n",
-                      "pyproject.toml: cannot use both [tool.pytest] (native TOML types) and "
-                      "[tool.pytest.ini_options] (string-based INI format) simultaneously (pytest 9 refuses "
-                      "this file): keep one",
-                      9},
+        TomlErrorCase{
+            "Table", "[tool.pytest.ini_options]\npython_files = { a = 1 }\n",
+            "pyproject.toml:2:16: python_files must be a string or a list of strings, e.g. "
+            "python_files = [\"tests\"]"},
+        TomlErrorCase{
+            "NativeAndIniOptionsIn9",
+            "[tool.pytest]\ntestpaths = [\"native\"]\n[tool.pytest.ini_options]\ntestpaths = "
+            "\"ini\"\n",
+            "pyproject.toml: cannot use both [tool.pytest] (native TOML types) and "
+            "[tool.pytest.ini_options] (string-based INI format) simultaneously (pytest 9 refuses "
+            "this file): keep one",
+            9},
         TomlErrorCase{"NativeStringIn9", "[tool.pytest]\ntestpaths = \"tests\"\n",
-                      "pyproject.toml:2:13: testpaths must be a list of strings in a native TOML pytest table "
+                      "pyproject.toml:2:13: testpaths must be a list of strings in a native TOML "
+                      "pytest table "
                       "(pytest 9), e.g. testpaths = [\"tests\"]",
                       9},
-        TomlErrorCase{"UnterminatedQuote", "[tool.pytest.ini_options]\naddopts = \"--ignore 'x\"\n",
-                      "pyproject.toml:2:11: addopts: unterminated ' quote: add the closing ' or escape this "
-                      "one as \\'"}),
+        TomlErrorCase{
+            "UnterminatedQuote", "[tool.pytest.ini_options]\naddopts = \"--ignore 'x\"\n",
+            "pyproject.toml:2:11: addopts: unterminated ' quote: add the closing ' or escape this "
+            "one as \\'"}),
     [](const auto& test) { return std::string(test.param.name); });
 
 // ---- read_pytest_config: which file wins ----
@@ -324,20 +350,22 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, ReadPytestConfig,
     testing::Values(
         PrecedenceCase{"Nothing", {}, "", {}},
+        PrecedenceCase{"EmptyPytestIniWins",
+                       {{"pytest.ini", ""},
+                        {"pyproject.toml", kPyproject},
+                        {"tox.ini", "[pytest]\ntestpaths = t\n"}},
+                       "pytest.ini",
+                       {}},
+        PrecedenceCase{"PytestIniBeforeDotPytestIni",
+                       {{"pytest.ini", "[pytest]\ntestpaths = a\n"},
+                        {".pytest.ini", "[pytest]\ntestpaths = b\n"}},
+                       "pytest.ini",
+                       {"a"}},
         PrecedenceCase{
-            "EmptyPytestIniWins",
-            {{"pytest.ini", ""}, {"pyproject.toml", kPyproject}, {"tox.ini", "[pytest]\ntestpaths = t\n"}},
-            "pytest.ini",
-            {}},
-        PrecedenceCase{
-            "PytestIniBeforeDotPytestIni",
-            {{"pytest.ini", "[pytest]\ntestpaths = a\n"}, {".pytest.ini", "[pytest]\ntestpaths = b\n"}},
-            "pytest.ini",
-            {"a"}},
-        PrecedenceCase{"DotPytestIniBeforePyproject",
-                       {{".pytest.ini", "[pytest]\ntestpaths = b\n"}, {"pyproject.toml", kPyproject}},
-                       ".pytest.ini",
-                       {"b"}},
+            "DotPytestIniBeforePyproject",
+            {{".pytest.ini", "[pytest]\ntestpaths = b\n"}, {"pyproject.toml", kPyproject}},
+            ".pytest.ini",
+            {"b"}},
         PrecedenceCase{"DotPytestIniWithoutSectionSkipped",
                        {{".pytest.ini", "[other]\n"}, {"pyproject.toml", kPyproject}},
                        "pyproject.toml",
@@ -346,16 +374,18 @@ INSTANTIATE_TEST_SUITE_P(
                        {{"pyproject.toml", kPyproject}, {"tox.ini", "[pytest]\ntestpaths = t\n"}},
                        "pyproject.toml",
                        {"from_pyproject"}},
-        PrecedenceCase{"PyprojectWithoutTableSkipped",
-                       {{"pyproject.toml", "[tool.black]\n"}, {"tox.ini", "[pytest]\ntestpaths = t\n"}},
-                       "tox.ini",
-                       {"t"}},
         PrecedenceCase{
-            "ToxWithoutSectionSkipped",
-            {{"tox.ini", "[tox]\nenvlist = py3\n"}, {"setup.cfg", "[tool:pytest]\ntestpaths = s\n"}},
-            "setup.cfg",
-            {"s"}},
-        PrecedenceCase{"SetupCfgWithoutSectionSkipped", {{"setup.cfg", "[metadata]\nname = x\n"}}, "", {}},
+            "PyprojectWithoutTableSkipped",
+            {{"pyproject.toml", "[tool.black]\n"}, {"tox.ini", "[pytest]\ntestpaths = t\n"}},
+            "tox.ini",
+            {"t"}},
+        PrecedenceCase{"ToxWithoutSectionSkipped",
+                       {{"tox.ini", "[tox]\nenvlist = py3\n"},
+                        {"setup.cfg", "[tool:pytest]\ntestpaths = s\n"}},
+                       "setup.cfg",
+                       {"s"}},
+        PrecedenceCase{
+            "SetupCfgWithoutSectionSkipped", {{"setup.cfg", "[metadata]\nname = x\n"}}, "", {}},
         PrecedenceCase{"DotPytestIniWithoutSectionCountsIn9",
                        {{".pytest.ini", "[other]\n"}, {"pyproject.toml", kPyproject}},
                        ".pytest.ini",
@@ -372,20 +402,23 @@ INSTANTIATE_TEST_SUITE_P(
                        {},
                        9},
         PrecedenceCase{"PytestTomlUnknownBefore9",
-                       {{"pytest.toml", "[pytest]\ntestpaths = [\"pt\"]\n"}, {"tox.ini", "[pytest]\ntestpaths = t\n"}},
+                       {{"pytest.toml", "[pytest]\ntestpaths = [\"pt\"]\n"},
+                        {"tox.ini", "[pytest]\ntestpaths = t\n"}},
                        "tox.ini",
                        {"t"},
                        8},
-        PrecedenceCase{"NativePyprojectTableIn9",
-                       {{"pyproject.toml", "[tool.pytest]\ntestpaths = [\"n\"]\n"}, {"tox.ini", "[pytest]\n"}},
-                       "pyproject.toml",
-                       {"n"},
-                       9},
-        PrecedenceCase{"NativePyprojectTableIgnoredIn7",
-                       {{"pyproject.toml", "[tool.pytest]\ntestpaths = [\"n\"]\n"}, {"tox.ini", "[pytest]\n"}},
-                       "tox.ini",
-                       {},
-                       7},
+        PrecedenceCase{
+            "NativePyprojectTableIn9",
+            {{"pyproject.toml", "[tool.pytest]\ntestpaths = [\"n\"]\n"}, {"tox.ini", "[pytest]\n"}},
+            "pyproject.toml",
+            {"n"},
+            9},
+        PrecedenceCase{
+            "NativePyprojectTableIgnoredIn7",
+            {{"pyproject.toml", "[tool.pytest]\ntestpaths = [\"n\"]\n"}, {"tox.ini", "[pytest]\n"}},
+            "tox.ini",
+            {},
+            7},
         PrecedenceCase{"DirectoryNamedPytestIniIgnored",
                        {{"pytest.ini/x", ""}, {"tox.ini", "[pytest]\ntestpaths = t\n"}},
                        "tox.ini",
@@ -398,8 +431,8 @@ TEST(ReadPytestConfig, DefaultsWhenNothingConfigures) {
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(*result, default_pytest_config());
   EXPECT_EQ(result->python_files, (Strings{"test_*.py", "*_test.py"}));
-  EXPECT_EQ(result->norecursedirs,
-            (Strings{"*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}"}));
+  EXPECT_EQ(result->norecursedirs, (Strings{"*.egg", ".*", "_darcs", "build", "CVS", "dist",
+                                            "node_modules", "venv", "{arch}"}));
 }
 
 TEST(ReadPytestConfig, SourceIsJoinedWithTheRoot) {
@@ -416,9 +449,10 @@ TEST(ReadPytestConfig, MalformedCandidateIsAnErrorEvenWithoutPytestSection) {
   fs.add_file("setup.cfg", "[tool:pytest]\n");
   const auto result = read_pytest_config(fs, ".");
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().format(),
-            "tox.ini:2:1: unexpected line: expected 'name = value', a [section] header, or an indented "
-            "continuation line");
+  EXPECT_EQ(
+      result.error().format(),
+      "tox.ini:2:1: unexpected line: expected 'name = value', a [section] header, or an indented "
+      "continuation line");
 }
 
 // ---- parse_pytest_args ----
@@ -460,20 +494,27 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, ParsePytestArgs,
     testing::Values(
         ArgsCase{"Empty", {}, {}},
-        ArgsCase{"PathsAndNodeIds", {"tests", "tests/test_a.py::TestX::test_y[1]"}, paths({"tests", "tests/test_a.py"})},
-        ArgsCase{"ValueOptionsConsumeTheirValue",
-                 {"-k", "slow", "-m", "not e2e", "-n", "4", "--junitxml", "out.xml", "--dist", "load", "-W", "error",
-                  "--durations", "10", "--cov", "src", "-x", "--tb=short", "tests"},
-                 paths({"tests"})},
+        ArgsCase{"PathsAndNodeIds",
+                 {"tests", "tests/test_a.py::TestX::test_y[1]"},
+                 paths({"tests", "tests/test_a.py"})},
+        ArgsCase{
+            "ValueOptionsConsumeTheirValue",
+            {"-k", "slow", "-m", "not e2e", "-n", "4", "--junitxml", "out.xml", "--dist", "load",
+             "-W", "error", "--durations", "10", "--cov", "src", "-x", "--tb=short", "tests"},
+            paths({"tests"})},
         ArgsCase{"ShortClusters", {"-vxk", "expr", "-n4", "-rA", "-qq", "a"}, paths({"a"})},
-        ArgsCase{"UnknownOptionsSkipped", {"--frobnicate", "--strict-markers", "--foo=bar", "x"}, paths({"x"})},
+        ArgsCase{"UnknownOptionsSkipped",
+                 {"--frobnicate", "--strict-markers", "--foo=bar", "x"},
+                 paths({"x"})},
         ArgsCase{"DoubleDashMakesPaths", {"--", "-weird", "x"}, paths({"-weird", "x"})},
         ArgsCase{"EveryKnownOption",
-                 {"-o", "python_files=check_*.py", "--override-ini=testpaths=x", "-c", "ci.ini", "--rootdir=..",
-                  "--ignore", "a", "--ignore=b c", "--ignore-glob", "*_slow.py", "--doctest-glob=*.rst",
-                  "--doctest-modules", "-p", "no:doctest", "tests", "b"},
+                 {"-o", "python_files=check_*.py", "--override-ini=testpaths=x", "-c", "ci.ini",
+                  "--rootdir=..", "--ignore", "a", "--ignore=b c", "--ignore-glob", "*_slow.py",
+                  "--doctest-glob=*.rst", "--doctest-modules", "-p", "no:doctest", "tests", "b"},
                  all_options()},
-        ArgsCase{"AttachedShortValues", {"-ono:x=1", "-pno:doctest"}, [] {
+        ArgsCase{"AttachedShortValues",
+                 {"-ono:x=1", "-pno:doctest"},
+                 [] {
                    PytestArgs args;
                    args.overrides = {"no:x=1"};
                    args.doctest_disabled = true;
@@ -514,7 +555,8 @@ TEST(ApplyOverride, NeedsAnEqualsSign) {
   PytestConfig config = default_pytest_config();
   const auto result = apply_override(config, "python_files");
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().message, "-o/--override-ini expects option=value style (got: 'python_files')");
+  EXPECT_EQ(result.error().message,
+            "-o/--override-ini expects option=value style (got: 'python_files')");
 }
 
 }  // namespace

@@ -22,13 +22,15 @@ TEST(Rerun, FailuresAndErrorsSortedOnce) {
 }
 
 TEST(Rerun, CollectionErrorYieldsTheWholeFile) {
-  const auto items = failed_tests({report({{"a.py", 0.5, Outcome::error, 1, 1}}),
-                                   report({{"a.py::t", 1, Outcome::failed, 1, 1}, {"b.py::t", 1, Outcome::failed, 1, 1}})});
+  const auto items = failed_tests(
+      {report({{"a.py", 0.5, Outcome::error, 1, 1}}),
+       report({{"a.py::t", 1, Outcome::failed, 1, 1}, {"b.py::t", 1, Outcome::failed, 1, 1}})});
   EXPECT_EQ(items, (std::vector<RerunItem>{{"a.py", 0.5}, {"b.py::t", 1}}));
 }
 
 TEST(Rerun, PartsKeepFilesTogetherAndCoverEverythingOnce) {
-  const std::vector<RerunItem> items = {{"a.py::1", 5}, {"a.py::2", 5}, {"b.py::1", 4}, {"c.py::1", 3}, {"d.py::1", 3}};
+  const std::vector<RerunItem> items = {
+      {"a.py::1", 5}, {"a.py::2", 5}, {"b.py::1", 4}, {"c.py::1", 3}, {"d.py::1", 3}};
   const auto one = rerun_part(items, 2, 1);
   const auto two = rerun_part(items, 2, 2);
   EXPECT_EQ(one, (std::vector<RerunItem>{{"a.py::1", 5}, {"a.py::2", 5}}));

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/verify/check.h"
 #include "core/plan/planner.h"
+#include "core/verify/check.h"
 
 namespace shardplan {
 namespace {
@@ -34,8 +34,9 @@ Plan plan_with_scope(PlanScope scope, std::vector<std::string> files) {
 }
 
 TEST(ScopeRule, IncludeExcludeAndPaths) {
-  const Plan plan = plan_with_scope({"walk", {}, {"tests/unit", "tests/api"}, {"tests/unit/slow", "*_flaky.py"}, "", "."},
-                                    {"tests/unit/test_a.py"});
+  const Plan plan = plan_with_scope(
+      {"walk", {}, {"tests/unit", "tests/api"}, {"tests/unit/slow", "*_flaky.py"}, "", "."},
+      {"tests/unit/test_a.py"});
   const ScopeRule rule(plan);
   EXPECT_TRUE(rule.contains("tests/unit/test_a.py"));
   EXPECT_TRUE(rule.contains("tests/unit/test_new.py"));  // new files inside the scope
@@ -48,14 +49,16 @@ TEST(ScopeRule, IncludeExcludeAndPaths) {
 }
 
 TEST(ScopeRule, GlobExcludeDropsWholeDirectories) {
-  const Plan plan = plan_with_scope({"walk", {}, {}, {"tests/*/legacy"}, "", "."}, {"tests/a/test_x.py"});
+  const Plan plan =
+      plan_with_scope({"walk", {}, {}, {"tests/*/legacy"}, "", "."}, {"tests/a/test_x.py"});
   const ScopeRule rule(plan);
   EXPECT_FALSE(rule.contains("tests/a/legacy/test_x.py"));
   EXPECT_TRUE(rule.contains("tests/a/test_x.py"));
 }
 
 TEST(ScopeRule, PositionalPathsNarrowTheScope) {
-  const Plan plan = plan_with_scope({"walk", {"tests/unit", "tests/test_one.py"}, {}, {}, "", "."}, {"tests/test_one.py"});
+  const Plan plan = plan_with_scope({"walk", {"tests/unit", "tests/test_one.py"}, {}, {}, "", "."},
+                                    {"tests/test_one.py"});
   const ScopeRule rule(plan);
   EXPECT_TRUE(rule.contains("tests/test_one.py"));
   EXPECT_TRUE(rule.contains("tests/unit/x/test_y.py"));
@@ -63,15 +66,18 @@ TEST(ScopeRule, PositionalPathsNarrowTheScope) {
 }
 
 TEST(ScopeRule, FilesFromHoldsExactlyThePlannedFiles) {
-  const Plan plan = plan_with_scope({"files-from", {}, {}, {}, "", "."}, {"tests/test_a.py", "tests/test_b.py"});
+  const Plan plan =
+      plan_with_scope({"files-from", {}, {}, {}, "", "."}, {"tests/test_a.py", "tests/test_b.py"});
   const ScopeRule rule(plan);
   EXPECT_TRUE(rule.contains("tests/test_b.py"));
   EXPECT_FALSE(rule.contains("tests/test_c.py"));
 }
 
 TEST(ScopeRule, CheckCountsNewFilesOnlyInsideTheScope) {
-  const Plan plan = plan_with_scope({"walk", {}, {}, {"tests/integration"}, "", "."}, {"tests/test_a.py"});
-  const CheckReport report = check_plan(plan, {"tests/integration/test_i.py", "tests/test_a.py", "tests/test_new.py"});
+  const Plan plan =
+      plan_with_scope({"walk", {}, {}, {"tests/integration"}, "", "."}, {"tests/test_a.py"});
+  const CheckReport report =
+      check_plan(plan, {"tests/integration/test_i.py", "tests/test_a.py", "tests/test_new.py"});
   ASSERT_EQ(report.new_files.size(), 1u);
   EXPECT_EQ(report.new_files[0].path, "tests/test_new.py");
 }

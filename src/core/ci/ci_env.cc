@@ -64,10 +64,11 @@ Result<CiShard> shard_from_environment(const EnvLookup& env) {
     }
     return shard;
   }
-  return error_in("", "--shard auto found no CI shard variables (SHARDPLAN_SHARD/SHARDPLAN_TOTAL, "
-                      "TEST_SHARD_INDEX/TEST_TOTAL_SHARDS, CI_NODE_INDEX/CI_NODE_TOTAL, "
-                      "CIRCLE_NODE_INDEX/CIRCLE_NODE_TOTAL, BUILDKITE_PARALLEL_JOB/"
-                      "BUILDKITE_PARALLEL_JOB_COUNT); set one pair or pass --shard I");
+  return error_in("",
+                  "--shard auto found no CI shard variables (SHARDPLAN_SHARD/SHARDPLAN_TOTAL, "
+                  "TEST_SHARD_INDEX/TEST_TOTAL_SHARDS, CI_NODE_INDEX/CI_NODE_TOTAL, "
+                  "CIRCLE_NODE_INDEX/CIRCLE_NODE_TOTAL, BUILDKITE_PARALLEL_JOB/"
+                  "BUILDKITE_PARALLEL_JOB_COUNT); set one pair or pass --shard I");
 }
 
 // Plain seconds ("900"), or number+unit parts with units h, m, s each at most once and in

@@ -13,10 +13,10 @@ namespace shardplan {
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 
 struct CiShard {
-  int index = 1;               // 1-based
+  int index = 1;  // 1-based
   int total = 1;
-  std::string source;          // e.g. "GitLab (CI_NODE_INDEX/CI_NODE_TOTAL)"
-  std::string status_file;     // Bazel's TEST_SHARD_STATUS_FILE, to touch; empty otherwise
+  std::string source;       // e.g. "GitLab (CI_NODE_INDEX/CI_NODE_TOTAL)"
+  std::string status_file;  // Bazel's TEST_SHARD_STATUS_FILE, to touch; empty otherwise
 };
 
 // First match of: SHARDPLAN_SHARD/SHARDPLAN_TOTAL (1-based), Bazel TEST_SHARD_INDEX/
@@ -25,6 +25,5 @@ struct CiShard {
 // BUILDKITE_PARALLEL_JOB_COUNT (0-based). Errors: none set, only one of a pair, not an
 // integer, index out of range.
 Result<CiShard> shard_from_environment(const EnvLookup& env);
-
 
 }  // namespace shardplan

@@ -1,11 +1,11 @@
 #include "core/emit/plan_json.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <simdjson.h>
+#include <nlohmann/json.hpp>
 
-#include "core/scope.h"
 #include "core/json_error.h"
+#include "core/scope.h"
 
 namespace shardplan {
 namespace {
@@ -53,14 +53,29 @@ class Writer {
       text.append(value, run, i - run);
       run = i + 1;
       switch (c) {
-        case '"': text += "\\\""; break;
-        case '\\': text += "\\\\"; break;
-        case '\b': text += "\\b"; break;
-        case '\t': text += "\\t"; break;
-        case '\n': text += "\\n"; break;
-        case '\f': text += "\\f"; break;
-        case '\r': text += "\\r"; break;
-        default: text += fmt::format("\\u{:04x}", c);
+        case '"':
+          text += "\\\"";
+          break;
+        case '\\':
+          text += "\\\\";
+          break;
+        case '\b':
+          text += "\\b";
+          break;
+        case '\t':
+          text += "\\t";
+          break;
+        case '\n':
+          text += "\\n";
+          break;
+        case '\f':
+          text += "\\f";
+          break;
+        case '\r':
+          text += "\\r";
+          break;
+        default:
+          text += fmt::format("\\u{:04x}", c);
       }
     }
     text.append(value, run, value.size() - run);
@@ -230,7 +245,8 @@ Shard read_shard(Reader& in, dom::element value, const std::string& where) {
   if (!in.error && list.get_array().get(slices)) in.fail(where + ".slices", "expected a list");
   if (in.error) return shard;
   for (dom::element item : slices) {
-    shard.slices.push_back(read_slice(in, item, fmt::format("{}.slices[{}]", where, shard.slices.size())));
+    shard.slices.push_back(
+        read_slice(in, item, fmt::format("{}.slices[{}]", where, shard.slices.size())));
     if (in.error) break;
   }
   return shard;
@@ -241,7 +257,8 @@ void read_scope(Reader& in, dom::object root, PlanScope& scope) {
   if (in.error) return;
   scope.source = in.string(object, "source", "plan.scope");
   if (!in.error && !is_scope_source(scope.source)) {
-    in.fail("plan.scope.source", fmt::format("'{}' is not one of walk, files-from, files-from-timings", scope.source));
+    in.fail("plan.scope.source",
+            fmt::format("'{}' is not one of walk, files-from, files-from-timings", scope.source));
   }
   scope.config = in.string(object, "config", "plan.scope");
   scope.root_from_config = in.string(object, "root_from_config", "plan.scope");
@@ -332,7 +349,8 @@ Result<Plan> plan_from_json(std::string_view content, const std::string& source_
   if (in.error) return *in.error;
   Plan plan;
   plan.version = in.number<int>(root, "shardplan_plan", "plan");
-  if (in.error) return error_in(source_name, "not a shardplan plan (no 'shardplan_plan' version key)");
+  if (in.error)
+    return error_in(source_name, "not a shardplan plan (no 'shardplan_plan' version key)");
   if (plan.version != kPlanFormatVersion) {
     return error_in(source_name, fmt::format("plan format version {} is not supported by this "
                                              "shardplan (it reads version {}); regenerate the plan "

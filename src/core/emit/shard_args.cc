@@ -6,13 +6,17 @@ namespace shardplan {
 
 std::vector<std::string> shard_arguments(const Shard& shard) {
   std::vector<std::string> args = shard.files;
-  for (const Slice& slice : shard.slices) args.insert(args.end(), slice.tests.begin(), slice.tests.end());
+  for (const Slice& slice : shard.slices)
+    args.insert(args.end(), slice.tests.begin(), slice.tests.end());
   return args;
 }
 
 std::string shell_quote(const std::string& word) {
-  const bool plain = !word.empty() && word.find_first_not_of(
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@%+,") == std::string::npos;
+  const bool plain =
+      !word.empty() &&
+      word.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@%+,") ==
+          std::string::npos;
   if (plain) return word;
   std::string out = "'";
   for (const char c : word) {
@@ -39,7 +43,8 @@ std::string render_arguments(const std::vector<std::string>& args, ArgsFormat fo
       out += "\n";
       break;
     case ArgsFormat::json:
-      out = nlohmann::json(args).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+      out = nlohmann::json(args).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+            "\n";
       break;
   }
   return out;

@@ -46,8 +46,8 @@ OverheadFit fit_overheads(const std::vector<ShardObservation>& points) {
   }
   fit.rms_error = std::sqrt(best / n);
   for (const ShardObservation& p : points) {
-    const double predicted = p.test_seconds + fit.shard_overhead +
-                             fit.file_overhead * static_cast<double>(p.files);
+    const double predicted =
+        p.test_seconds + fit.shard_overhead + fit.file_overhead * static_cast<double>(p.files);
     fit.max_error = std::max(fit.max_error, std::fabs(predicted - p.wall_seconds));
   }
   return fit;

@@ -13,7 +13,8 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 Result<double> read_overhead(const Json& value, const std::string& source, const std::string& key) {
-  if (!value.is_number()) return error_in(source, fmt::format("{}: expected a number of seconds", key));
+  if (!value.is_number())
+    return error_in(source, fmt::format("{}: expected a number of seconds", key));
   return checked_overhead(value.get<double>(), fmt::format("{}: {}", source, key));
 }
 
@@ -52,8 +53,8 @@ Result<CostModel> cost_model_from_json(std::string_view content, const std::stri
   if (root["shardplan_model"] != kModelFormatVersion) {
     return error_in(source_name, fmt::format("cost model format {} is not supported (this "
                                              "shardplan reads {}); regenerate it with 'shardplan "
-                                             "calibrate'", root["shardplan_model"].dump(),
-                                             kModelFormatVersion));
+                                             "calibrate'",
+                                             root["shardplan_model"].dump(), kModelFormatVersion));
   }
   CostModel model;
   for (const auto& [key, target] : {std::pair{"shard_overhead_seconds", &model.shard_overhead},

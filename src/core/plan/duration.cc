@@ -11,15 +11,15 @@ namespace shardplan {
 Result<double> parse_duration(std::string_view text) {
   const std::string original(text);
   const auto bad = [&] {
-    return error_in("", fmt::format("'{}' is not a duration; write e.g. 900, 90s, 15m or 1h30m",
-                                    original));
+    return error_in(
+        "", fmt::format("'{}' is not a duration; write e.g. 900, 90s, 15m or 1h30m", original));
   };
   double total = 0;
   std::string_view units = "hms";  // the units still allowed, in order
   while (!text.empty()) {
     double number = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number,
-                                              std::chars_format::fixed);
+    const auto [end, error] =
+        std::from_chars(text.data(), text.data() + text.size(), number, std::chars_format::fixed);
     if (error != std::errc() || !std::isfinite(number) || number < 0) return bad();
     text.remove_prefix(static_cast<std::size_t>(end - text.data()));
     if (text.empty()) {

@@ -100,7 +100,8 @@ void consider_moves(const Bins& bins, std::size_t heavy, const std::vector<std::
     const std::size_t item = member.second;
     for (const std::size_t bin : light) {
       if (bin == heavy || !bins.fits(item, bin)) continue;
-      const Candidate move{std::max(loads[heavy] - member.first, loads[bin] + member.first), item, bin};
+      const Candidate move{std::max(loads[heavy] - member.first, loads[bin] + member.first), item,
+                           bin};
       if (move.pair_max < limit && better(move, best, bins.items)) best = move;
       break;
     }

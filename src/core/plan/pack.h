@@ -11,7 +11,7 @@ namespace shardplan {
 struct PackItem {
   double weight = 0;
   std::size_t rank = 0;  // unique; the lower rank goes first among equal weights
-  int group = -1;   // items with the same group >= 0 must be in different bins
+  int group = -1;        // items with the same group >= 0 must be in different bins
 };
 
 struct Packing {

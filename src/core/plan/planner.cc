@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <functional>
 #include <limits>
-#include <optional>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -43,7 +43,9 @@ std::vector<double> overheads_of(const Workload& work, const PlanOptions& option
   return out;
 }
 
-bool sliceable(const FileWork& file) { return !file.estimated && file.tests.size() >= 2; }
+bool sliceable(const FileWork& file) {
+  return !file.estimated && file.tests.size() >= 2;
+}
 
 std::size_t heaviest_bin(const std::vector<double>& loads) {
   return static_cast<std::size_t>(std::max_element(loads.begin(), loads.end()) - loads.begin());
@@ -59,8 +61,8 @@ void build_items(const Workload& work, const std::vector<double>& overheads, Lay
       continue;
     }
     for (std::size_t s = 0; s < cut.size(); ++s) {
-      layout.items.push_back({cut[s].seconds + overheads[f], layout.items.size(),
-                              static_cast<int>(f)});
+      layout.items.push_back(
+          {cut[s].seconds + overheads[f], layout.items.size(), static_cast<int>(f)});
       layout.origin.emplace_back(f, s);
     }
     layout.slices += cut.size();
@@ -136,7 +138,9 @@ struct Shift {
 class ShiftSearch {
  public:
   ShiftSearch(const PlanContext& context, const Layout& layout, std::size_t heavy)
-      : context_(context), layout_(layout), heavy_(heavy),
+      : context_(context),
+        layout_(layout),
+        heavy_(heavy),
         allowance_(kCoarseCutAllowance * context.bound),
         best_top_(strictly_below(layout.packing.loads[heavy])) {}
 
@@ -460,7 +464,9 @@ std::optional<Layout> fill_layout(const PlanContext& context, double target,
 }
 
 // The smallest test an anchored fill at `target` treats as an anchor (a big test).
-double anchor_min(double target) { return target / 4; }
+double anchor_min(double target) {
+  return target / 4;
+}
 
 // What the anchored fill places before the sand: a whole file or a run of adjacent anchors.
 struct AnchorPiece {
@@ -488,8 +494,10 @@ void split_at_anchors(const PlanContext& context, std::size_t f, double target, 
   bool anchors = false;
   const auto flush = [&] {
     if (run.end == run.begin) return;
-    if (anchors) split.pieces.push_back({run.seconds + overhead, f, run});
-    else split.sand[f].push_back(run);
+    if (anchors)
+      split.pieces.push_back({run.seconds + overhead, f, run});
+    else
+      split.sand[f].push_back(run);
   };
   for (std::size_t t = 0; t < file.tests.size(); ++t) {
     const double seconds = file.tests[t].seconds;
@@ -768,7 +776,12 @@ std::string inputs_digest(const Workload& work, const PlanOptions& options) {
       .add(options.shard_overhead);
   for (const auto& [path, seconds] : options.file_overheads) hash.add(path).add(seconds);
   const PlanScope& scope = options.scope;
-  hash.add(scope.source).add("\n").add(scope.config).add("\n").add(scope.root_from_config).add("\n");
+  hash.add(scope.source)
+      .add("\n")
+      .add(scope.config)
+      .add("\n")
+      .add(scope.root_from_config)
+      .add("\n");
   for (const auto* list : {&scope.paths, &scope.include, &scope.exclude}) {
     for (const std::string& entry : *list) hash.add(entry).add("\n");
     hash.add("\x1f");
@@ -782,8 +795,8 @@ std::string inputs_digest(const Workload& work, const PlanOptions& options) {
 
 Slice make_slice(const FileWork& file, const std::vector<SliceRange>& cut, std::size_t s,
                  double overhead) {
-  Slice slice{file.path, static_cast<int>(s + 1), static_cast<int>(cut.size()), s == 0,
-              cut[s].seconds + overhead, {}};
+  Slice slice{file.path, static_cast<int>(s + 1),   static_cast<int>(cut.size()),
+              s == 0,    cut[s].seconds + overhead, {}};
   for (std::size_t t = cut[s].begin; t < cut[s].end; ++t) slice.tests.push_back(file.tests[t].id);
   return slice;
 }
@@ -821,7 +834,8 @@ Plan assemble_plan(const PlanContext& context, const Layout& layout) {
       shard.predicted_seconds += shard.slices.back().seconds;
     }
   }
-  for (const Shard& shard : plan.shards) plan.makespan = std::max(plan.makespan, shard.predicted_seconds);
+  for (const Shard& shard : plan.shards)
+    plan.makespan = std::max(plan.makespan, shard.predicted_seconds);
   spread_owners(plan);
   return plan;
 }
@@ -838,16 +852,19 @@ std::size_t max_supported_shards(const Workload& work, bool allow_slicing) {
 
 Result<Plan> make_plan(const Workload& work, const PlanOptions& options) {
   if (work.files.empty()) {
-    return error_in("", "no test files to plan: check --root, the pytest configuration, "
-                        "--include/--exclude, or the file list");
+    return error_in("",
+                    "no test files to plan: check --root, the pytest configuration, "
+                    "--include/--exclude, or the file list");
   }
   const std::size_t supported = max_supported_shards(work, options.allow_slicing);
   if (static_cast<std::size_t>(options.shards) > supported) {
-    return error_in("", fmt::format(
-        "cannot fill {} shards: this suite supports at most {} ({}); ask for --shards {} or fewer",
-        options.shards, supported,
-        options.allow_slicing ? "one per timed test, one per untimed file" : "one per test file",
-        supported));
+    return error_in("",
+                    fmt::format("cannot fill {} shards: this suite supports at most {} ({}); ask "
+                                "for --shards {} or fewer",
+                                options.shards, supported,
+                                options.allow_slicing ? "one per timed test, one per untimed file"
+                                                      : "one per test file",
+                                supported));
   }
   const bool files_suffice = work.files.size() >= static_cast<std::size_t>(options.shards);
   PlanContext context(work, options);

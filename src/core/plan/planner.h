@@ -26,7 +26,7 @@ struct PlanOptions {
   int shards = 1;
   double file_overhead = kDefaultFileOverhead;  // for files without their own entry
   bool allow_slicing = true;
-  double shard_overhead = 0;  // per job: checkout, install, start-up
+  double shard_overhead = 0;                     // per job: checkout, install, start-up
   std::map<std::string, double> file_overheads;  // per file path, from a calibrated model
   PlanScope scope;  // recorded in the plan and covered by its inputs digest
 };

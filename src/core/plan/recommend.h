@@ -18,9 +18,9 @@ struct SizingRow {
 };
 
 struct Sizing {
-  std::vector<SizingRow> rows;          // ascending N
-  std::optional<int> meets_target;      // smallest N with makespan <= target
-  std::optional<int> knee;              // first N where N+1 gains < 5% wall-clock
+  std::vector<SizingRow> rows;      // ascending N
+  std::optional<int> meets_target;  // smallest N with makespan <= target
+  std::optional<int> knee;          // first N where N+1 gains < 5% wall-clock
 };
 
 inline constexpr double kKneeGain = 0.05;

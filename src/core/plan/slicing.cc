@@ -93,7 +93,8 @@ FileCutter::FileCutter(const std::vector<TestTiming>& tests) : tests_(&tests) {
   levels_.assign(tests.size() + 1, 0);
   for (std::size_t i = 1; i < tests.size(); ++i) {
     int level = 0;
-    while (level < kLevels - 1 && unit_key(tests[i - 1].id, level) == unit_key(tests[i].id, level)) ++level;
+    while (level < kLevels - 1 && unit_key(tests[i - 1].id, level) == unit_key(tests[i].id, level))
+      ++level;
     levels_[i] = static_cast<unsigned char>(level);
   }
 }
@@ -113,8 +114,9 @@ SliceRange FileCutter::fill(std::size_t begin, double capacity, double slack) co
     for (int level = 0; level < kLevels - 1; ++level) {
       const auto& units = units_[static_cast<std::size_t>(level)];
       // Last unit of this level ending at or before `finest`.
-      const auto after = std::upper_bound(units.begin(), units.end(), finest,
-                                          [](std::size_t e, const SliceRange& u) { return e < u.end; });
+      const auto after =
+          std::upper_bound(units.begin(), units.end(), finest,
+                           [](std::size_t e, const SliceRange& u) { return e < u.end; });
       if (after == units.begin()) continue;
       const std::size_t boundary = std::prev(after)->end;
       if (boundary > begin && prefix_[boundary] - prefix_[begin] >= wanted) {

@@ -53,7 +53,7 @@ class FileCutter {
   std::vector<double> prefix_;                  // prefix_[i] = seconds of tests [0, i)
   // into() by count: the planner asks for the same count again and again while it searches.
   mutable std::map<std::size_t, std::vector<SliceRange>> into_cache_;
-  std::vector<unsigned char> levels_;           // boundary_level per index 0..size
+  std::vector<unsigned char> levels_;  // boundary_level per index 0..size
 };
 
 }  // namespace shardplan

@@ -37,7 +37,8 @@ struct Setting {
 using Settings = std::map<std::string, Setting>;
 
 // The settings that decide collection; every one of them has pytest's "args" type.
-constexpr std::string_view kArgsSettings[] = {"testpaths", "python_files", "norecursedirs", "addopts"};
+constexpr std::string_view kArgsSettings[] = {"testpaths", "python_files", "norecursedirs",
+                                              "addopts"};
 
 bool is_args_setting(std::string_view name) {
   for (const auto known : kArgsSettings) {
@@ -47,7 +48,9 @@ bool is_args_setting(std::string_view name) {
 }
 
 // Python's str.isspace() restricted to ASCII, which is what iniconfig strips.
-bool is_py_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f'); }
+bool is_py_space(char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f');
+}
 
 std::string_view strip_left(std::string_view s) {
   while (!s.empty() && is_py_space(s.front())) s.remove_prefix(1);
@@ -59,7 +62,9 @@ std::string_view strip_right(std::string_view s) {
   return s;
 }
 
-std::string_view strip(std::string_view s) { return strip_right(strip_left(s)); }
+std::string_view strip(std::string_view s) {
+  return strip_right(strip_left(s));
+}
 
 // Maps an error inside a value (line/column relative to the value text) to the file.
 Diagnostic locate_in_value(const Diagnostic& inner, const std::vector<LinePosition>& lines,
@@ -104,7 +109,8 @@ int column_of(std::string_view line, std::string_view part) {
 
 IniLine classify_section_line(std::string_view line) {
   std::string_view header = line;
-  for (const char comment : {'#', ';'}) header = strip_right(header.substr(0, header.find(comment)));
+  for (const char comment : {'#', ';'})
+    header = strip_right(header.substr(0, header.find(comment)));
   if (!header.empty() && header.back() == ']') {
     return {IniLine::section, std::string(header.substr(1, header.size() - 2)), {}, 0};
   }
@@ -122,7 +128,8 @@ Result<IniLine> classify_ini_line(std::string_view raw, const std::string& sourc
     return IniLine{IniLine::continuation, "", data, column_of(line, data)};
   }
   auto split = line.find('=');
-  if (split == std::string_view::npos || line.substr(0, split).find(':') != std::string_view::npos) {
+  if (split == std::string_view::npos ||
+      line.substr(0, split).find(':') != std::string_view::npos) {
     split = line.find(':');
   }
   if (split == std::string_view::npos) {
@@ -131,7 +138,8 @@ Result<IniLine> classify_ini_line(std::string_view raw, const std::string& sourc
                     "indented continuation line");
   }
   const auto data = strip(line.substr(split + 1));
-  return IniLine{IniLine::value, std::string(strip(line.substr(0, split))), data, column_of(line, data)};
+  return IniLine{IniLine::value, std::string(strip(line.substr(0, split))), data,
+                 column_of(line, data)};
 }
 
 // Parser state: the section and the value that continuation lines extend.
@@ -141,25 +149,27 @@ struct IniCursor {
   IniValue* last = nullptr;
 };
 
-Result<bool> start_section(IniFile& file, IniCursor& cursor, const IniLine& line, const std::string& source,
-                           int number) {
+Result<bool> start_section(IniFile& file, IniCursor& cursor, const IniLine& line,
+                           const std::string& source, int number) {
   if (line.name.empty()) return error_at(source, number, 1, "empty section name: write [pytest]");
   if (file.sections.count(line.name)) {
-    return error_at(source, number, 1, fmt::format("duplicate section [{}]: merge the two", line.name));
+    return error_at(source, number, 1,
+                    fmt::format("duplicate section [{}]: merge the two", line.name));
   }
   file.sections[line.name];
   cursor = {line.name, true, nullptr};
   return true;
 }
 
-Result<bool> start_value(IniFile& file, IniCursor& cursor, const IniLine& line, const std::string& source,
-                         int number) {
+Result<bool> start_value(IniFile& file, IniCursor& cursor, const IniLine& line,
+                         const std::string& source, int number) {
   if (!cursor.in_section) {
     return error_at(source, number, 1, "no section header defined: add [pytest] above this line");
   }
   auto& values = file.sections[cursor.section];
   if (values.count(line.name)) {
-    return error_at(source, number, 1, fmt::format("duplicate name '{}': set it only once", line.name));
+    return error_at(source, number, 1,
+                    fmt::format("duplicate name '{}': set it only once", line.name));
   }
   cursor.last = &values[line.name];
   *cursor.last = {std::string(line.data), {{number, line.data_column}}};
@@ -167,7 +177,8 @@ Result<bool> start_value(IniFile& file, IniCursor& cursor, const IniLine& line, 
 }
 
 // iniconfig joins continuation lines with '\n'; an empty first line is replaced, not joined.
-Result<bool> continue_value(IniCursor& cursor, const IniLine& line, const std::string& source, int number) {
+Result<bool> continue_value(IniCursor& cursor, const IniLine& line, const std::string& source,
+                            int number) {
   if (cursor.last == nullptr) {
     return error_at(source, number, line.data_column,
                     "unexpected value continuation: indented lines continue the value above them; "
@@ -183,8 +194,8 @@ Result<bool> continue_value(IniCursor& cursor, const IniLine& line, const std::s
   return true;
 }
 
-Result<bool> apply_ini_line(IniFile& file, IniCursor& cursor, const IniLine& line, const std::string& source,
-                            int number) {
+Result<bool> apply_ini_line(IniFile& file, IniCursor& cursor, const IniLine& line,
+                            const std::string& source, int number) {
   switch (line.kind) {
     case IniLine::section:
       return start_section(file, cursor, line, source, number);
@@ -217,7 +228,8 @@ Result<IniFile> parse_ini(std::string_view content, const std::string& source) {
   return file;
 }
 
-Result<Settings> ini_settings(const std::map<std::string, IniValue>& values, const std::string& source) {
+Result<Settings> ini_settings(const std::map<std::string, IniValue>& values,
+                              const std::string& source) {
   Settings settings;
   for (const auto& [name, value] : values) {
     if (!is_args_setting(name)) continue;
@@ -232,7 +244,8 @@ Result<Settings> ini_settings(const std::map<std::string, IniValue>& values, con
 // Building the configuration from settings.
 
 // The ini addopts, read as pytest reads them; a bad option points at the value.
-Result<bool> apply_addopts(PytestConfig& config, const Setting& addopts, const std::string& source) {
+Result<bool> apply_addopts(PytestConfig& config, const Setting& addopts,
+                           const std::string& source) {
   auto parsed = parse_pytest_args(addopts.args);
   if (!parsed) {
     const auto at = addopts.lines.empty() ? LinePosition{} : addopts.lines.front();
@@ -265,10 +278,12 @@ LinePosition position_of(const toml::node& node) {
   return {static_cast<int>(begin.line), static_cast<int>(begin.column)};
 }
 
-Diagnostic toml_type_error(const toml::node& node, const std::string& source, std::string_view name) {
+Diagnostic toml_type_error(const toml::node& node, const std::string& source,
+                           std::string_view name) {
   const auto at = position_of(node);
-  return error_at(source, at.line, at.column,
-                  fmt::format("{} must be a string or a list of strings, e.g. {} = [\"tests\"]", name, name));
+  return error_at(
+      source, at.line, at.column,
+      fmt::format("{} must be a string or a list of strings, e.g. {} = [\"tests\"]", name, name));
 }
 
 Result<std::vector<std::string>> toml_words(const toml::node& node, const std::string& source,
@@ -277,11 +292,14 @@ Result<std::vector<std::string>> toml_words(const toml::node& node, const std::s
     auto words = shell_split(text->get());
     // Escapes and multi-line strings make columns inside the string unreliable: point at it.
     if (!words)
-      return locate_in_value(error_in("", words.error().message), {position_of(node)}, source, name);
+      return locate_in_value(error_in("", words.error().message), {position_of(node)}, source,
+                             name);
     return std::move(*words);
   }
-  if (const auto* number = node.as_integer()) return std::vector<std::string>{std::to_string(number->get())};
-  if (const auto* flag = node.as_boolean()) return std::vector<std::string>{flag->get() ? "True" : "False"};
+  if (const auto* number = node.as_integer())
+    return std::vector<std::string>{std::to_string(number->get())};
+  if (const auto* flag = node.as_boolean())
+    return std::vector<std::string>{flag->get() ? "True" : "False"};
   const auto* array = node.as_array();
   if (array == nullptr) return toml_type_error(node, source, name);
   std::vector<std::string> words;
@@ -294,11 +312,14 @@ Result<std::vector<std::string>> toml_words(const toml::node& node, const std::s
 }
 
 // pytest 9's native tables keep TOML types: an "args" setting must be a list of strings.
-Diagnostic native_type_error(const toml::node& node, const std::string& source, std::string_view name) {
+Diagnostic native_type_error(const toml::node& node, const std::string& source,
+                             std::string_view name) {
   const auto at = position_of(node);
-  return error_at(source, at.line, at.column,
-                  fmt::format("{} must be a list of strings in a native TOML pytest table (pytest 9), "
-                              "e.g. {} = [\"tests\"]", name, name));
+  return error_at(
+      source, at.line, at.column,
+      fmt::format("{} must be a list of strings in a native TOML pytest table (pytest 9), "
+                  "e.g. {} = [\"tests\"]",
+                  name, name));
 }
 
 Result<Settings> toml_settings(const toml::table& table, const std::string& source, bool native) {
@@ -320,17 +341,20 @@ struct PyprojectTable {
   bool native = false;
 };
 
-Result<PyprojectTable> pyproject_table(const toml::table& document, const std::string& source, int major) {
+Result<PyprojectTable> pyproject_table(const toml::table& document, const std::string& source,
+                                       int major) {
   const auto* pytest = document["tool"]["pytest"].as_table();
   if (pytest == nullptr) return PyprojectTable{};
   const auto* ini_options = (*pytest)["ini_options"].as_table();
-  const bool has_native = std::any_of(pytest->begin(), pytest->end(),
-                                      [](const auto& entry) { return entry.first.str() != "ini_options"; });
+  const bool has_native = std::any_of(pytest->begin(), pytest->end(), [](const auto& entry) {
+    return entry.first.str() != "ini_options";
+  });
   if (major < 9 || !has_native) return PyprojectTable{ini_options, false};
   if (ini_options != nullptr) {
-    return error_in(source,
-                    "cannot use both [tool.pytest] (native TOML types) and [tool.pytest.ini_options] "
-                    "(string-based INI format) simultaneously (pytest 9 refuses this file): keep one");
+    return error_in(
+        source,
+        "cannot use both [tool.pytest] (native TOML types) and [tool.pytest.ini_options] "
+        "(string-based INI format) simultaneously (pytest 9 refuses this file): keep one");
   }
   return PyprojectTable{pytest, true};
 }
@@ -340,9 +364,10 @@ Result<toml::table> parse_toml(std::string_view content, const std::string& sour
     return toml::parse(content, source);
   } catch (const toml::parse_error& error) {
     const auto& begin = error.source().begin;
-    return error_at(source, static_cast<int>(begin.line), static_cast<int>(begin.column),
-                    fmt::format("invalid TOML: {}; fix the syntax (pytest cannot read this file either)",
-                                error.description()));
+    return error_at(
+        source, static_cast<int>(begin.line), static_cast<int>(begin.column),
+        fmt::format("invalid TOML: {}; fix the syntax (pytest cannot read this file either)",
+                    error.description()));
   }
 }
 
@@ -380,9 +405,10 @@ Result<std::size_t> read_quoted(Splitter& s, std::size_t start) {
     }
     s.word += s.text[i];
   }
-  return split_error(s.text, start,
-                     fmt::format("unterminated {} quote: add the closing {} or escape this one as \\{}",
-                                 quote, quote, quote));
+  return split_error(
+      s.text, start,
+      fmt::format("unterminated {} quote: add the closing {} or escape this one as \\{}", quote,
+                  quote, quote));
 }
 
 }  // namespace
@@ -397,7 +423,8 @@ Result<std::vector<std::string>> shell_split(std::string_view text) {
       ++i;
     } else if (c == '\\') {
       if (i + 1 == text.size()) {
-        return split_error(text, i, "a trailing backslash escapes nothing: remove it or write \\\\");
+        return split_error(text, i,
+                           "a trailing backslash escapes nothing: remove it or write \\\\");
       }
       s.word += text[i + 1];
       s.in_word = true;
@@ -422,7 +449,16 @@ Result<std::vector<std::string>> shell_split(std::string_view text) {
 
 namespace {
 
-enum class Known { override_ini, config_file, rootdir, ignore, ignore_glob, doctest_glob, plugin, other };
+enum class Known {
+  override_ini,
+  config_file,
+  rootdir,
+  ignore,
+  ignore_glob,
+  doctest_glob,
+  plugin,
+  other
+};
 
 struct ValueOption {
   std::string_view name;
@@ -433,41 +469,76 @@ struct ValueOption {
 // Options that take a value, so the value is not taken for a path: pytest's own and those of
 // common plugins (xdist, cov, timeout, rerunfailures, html, split, randomly, shardplan's).
 constexpr ValueOption kValueOptions[] = {
-    {"-o", Known::override_ini, "NAME=VALUE"}, {"--override-ini", Known::override_ini, "NAME=VALUE"},
-    {"-c", Known::config_file, "FILE"},        {"--config-file", Known::config_file, "FILE"},
-    {"--rootdir", Known::rootdir, "DIR"},      {"--ignore", Known::ignore, "PATH"},
-    {"--ignore-glob", Known::ignore_glob, "GLOB"}, {"--doctest-glob", Known::doctest_glob, "GLOB"},
-    {"-p", Known::plugin, "NAME"},             {"-k", Known::other, "EXPR"},
-    {"-m", Known::other, "MARKEXPR"},          {"-n", Known::other, "N"},
-    {"-W", Known::other, "WARNING"},           {"-r", Known::other, "CHARS"},
-    {"--junitxml", Known::other, "PATH"},      {"--junit-xml", Known::other, "PATH"},
-    {"--junit-prefix", Known::other, "STR"},   {"--maxfail", Known::other, "N"},
-    {"--tb", Known::other, "STYLE"},           {"--basetemp", Known::other, "DIR"},
-    {"--confcutdir", Known::other, "DIR"},     {"--import-mode", Known::other, "MODE"},
-    {"--deselect", Known::other, "NODEID"},    {"--capture", Known::other, "METHOD"},
-    {"--color", Known::other, "WHEN"},         {"--code-highlight", Known::other, "WHEN"},
-    {"--pythonwarnings", Known::other, "WARNING"}, {"--durations", Known::other, "N"},
-    {"--durations-min", Known::other, "N"},    {"--verbosity", Known::other, "N"},
-    {"--assert", Known::other, "MODE"},        {"--log-level", Known::other, "LEVEL"},
-    {"--log-format", Known::other, "FORMAT"},  {"--log-date-format", Known::other, "FORMAT"},
-    {"--log-file", Known::other, "PATH"},      {"--log-file-level", Known::other, "LEVEL"},
-    {"--log-file-format", Known::other, "FORMAT"}, {"--log-cli-level", Known::other, "LEVEL"},
-    {"--log-cli-format", Known::other, "FORMAT"}, {"--log-auto-indent", Known::other, "VALUE"},
-    {"--pdbcls", Known::other, "CLASS"},       {"--dist", Known::other, "MODE"},
-    {"--numprocesses", Known::other, "N"},     {"--maxprocesses", Known::other, "N"},
-    {"--max-worker-restart", Known::other, "N"}, {"--tx", Known::other, "SPEC"},
-    {"--rsyncdir", Known::other, "DIR"},       {"--cov", Known::other, "SOURCE"},
-    {"--cov-report", Known::other, "TYPE"},    {"--cov-config", Known::other, "PATH"},
-    {"--cov-fail-under", Known::other, "MIN"}, {"--cov-context", Known::other, "CONTEXT"},
-    {"--timeout", Known::other, "SECONDS"},    {"--timeout-method", Known::other, "METHOD"},
-    {"--reruns", Known::other, "N"},           {"--reruns-delay", Known::other, "SECONDS"},
-    {"--only-rerun", Known::other, "REGEX"},   {"--html", Known::other, "PATH"},
-    {"--css", Known::other, "PATH"},           {"--report-log", Known::other, "PATH"},
-    {"--json-report-file", Known::other, "PATH"}, {"--alluredir", Known::other, "DIR"},
-    {"--randomly-seed", Known::other, "SEED"}, {"--splits", Known::other, "N"},
-    {"--group", Known::other, "N"},            {"--splitting-algorithm", Known::other, "NAME"},
-    {"--durations-path", Known::other, "PATH"}, {"--shardplan", Known::other, "PLAN"},
-    {"--shardplan-shard", Known::other, "I"},  {"--shardplan-store-durations", Known::other, "FILE"},
+    {"-o", Known::override_ini, "NAME=VALUE"},
+    {"--override-ini", Known::override_ini, "NAME=VALUE"},
+    {"-c", Known::config_file, "FILE"},
+    {"--config-file", Known::config_file, "FILE"},
+    {"--rootdir", Known::rootdir, "DIR"},
+    {"--ignore", Known::ignore, "PATH"},
+    {"--ignore-glob", Known::ignore_glob, "GLOB"},
+    {"--doctest-glob", Known::doctest_glob, "GLOB"},
+    {"-p", Known::plugin, "NAME"},
+    {"-k", Known::other, "EXPR"},
+    {"-m", Known::other, "MARKEXPR"},
+    {"-n", Known::other, "N"},
+    {"-W", Known::other, "WARNING"},
+    {"-r", Known::other, "CHARS"},
+    {"--junitxml", Known::other, "PATH"},
+    {"--junit-xml", Known::other, "PATH"},
+    {"--junit-prefix", Known::other, "STR"},
+    {"--maxfail", Known::other, "N"},
+    {"--tb", Known::other, "STYLE"},
+    {"--basetemp", Known::other, "DIR"},
+    {"--confcutdir", Known::other, "DIR"},
+    {"--import-mode", Known::other, "MODE"},
+    {"--deselect", Known::other, "NODEID"},
+    {"--capture", Known::other, "METHOD"},
+    {"--color", Known::other, "WHEN"},
+    {"--code-highlight", Known::other, "WHEN"},
+    {"--pythonwarnings", Known::other, "WARNING"},
+    {"--durations", Known::other, "N"},
+    {"--durations-min", Known::other, "N"},
+    {"--verbosity", Known::other, "N"},
+    {"--assert", Known::other, "MODE"},
+    {"--log-level", Known::other, "LEVEL"},
+    {"--log-format", Known::other, "FORMAT"},
+    {"--log-date-format", Known::other, "FORMAT"},
+    {"--log-file", Known::other, "PATH"},
+    {"--log-file-level", Known::other, "LEVEL"},
+    {"--log-file-format", Known::other, "FORMAT"},
+    {"--log-cli-level", Known::other, "LEVEL"},
+    {"--log-cli-format", Known::other, "FORMAT"},
+    {"--log-auto-indent", Known::other, "VALUE"},
+    {"--pdbcls", Known::other, "CLASS"},
+    {"--dist", Known::other, "MODE"},
+    {"--numprocesses", Known::other, "N"},
+    {"--maxprocesses", Known::other, "N"},
+    {"--max-worker-restart", Known::other, "N"},
+    {"--tx", Known::other, "SPEC"},
+    {"--rsyncdir", Known::other, "DIR"},
+    {"--cov", Known::other, "SOURCE"},
+    {"--cov-report", Known::other, "TYPE"},
+    {"--cov-config", Known::other, "PATH"},
+    {"--cov-fail-under", Known::other, "MIN"},
+    {"--cov-context", Known::other, "CONTEXT"},
+    {"--timeout", Known::other, "SECONDS"},
+    {"--timeout-method", Known::other, "METHOD"},
+    {"--reruns", Known::other, "N"},
+    {"--reruns-delay", Known::other, "SECONDS"},
+    {"--only-rerun", Known::other, "REGEX"},
+    {"--html", Known::other, "PATH"},
+    {"--css", Known::other, "PATH"},
+    {"--report-log", Known::other, "PATH"},
+    {"--json-report-file", Known::other, "PATH"},
+    {"--alluredir", Known::other, "DIR"},
+    {"--randomly-seed", Known::other, "SEED"},
+    {"--splits", Known::other, "N"},
+    {"--group", Known::other, "N"},
+    {"--splitting-algorithm", Known::other, "NAME"},
+    {"--durations-path", Known::other, "PATH"},
+    {"--shardplan", Known::other, "PLAN"},
+    {"--shardplan-shard", Known::other, "I"},
+    {"--shardplan-store-durations", Known::other, "FILE"},
 };
 
 const ValueOption* value_option(std::string_view name) {
@@ -479,25 +550,40 @@ const ValueOption* value_option(std::string_view name) {
 
 void store(PytestArgs& args, Known known, std::string value) {
   switch (known) {
-    case Known::override_ini: args.overrides.push_back(std::move(value)); break;
-    case Known::config_file: args.config_file = std::move(value); break;
-    case Known::rootdir: args.rootdir = std::move(value); break;
-    case Known::ignore: args.ignore.push_back(std::move(value)); break;
-    case Known::ignore_glob: args.ignore_glob.push_back(std::move(value)); break;
-    case Known::doctest_glob: args.doctest_glob.push_back(std::move(value)); break;
+    case Known::override_ini:
+      args.overrides.push_back(std::move(value));
+      break;
+    case Known::config_file:
+      args.config_file = std::move(value);
+      break;
+    case Known::rootdir:
+      args.rootdir = std::move(value);
+      break;
+    case Known::ignore:
+      args.ignore.push_back(std::move(value));
+      break;
+    case Known::ignore_glob:
+      args.ignore_glob.push_back(std::move(value));
+      break;
+    case Known::doctest_glob:
+      args.doctest_glob.push_back(std::move(value));
+      break;
     case Known::plugin:
       if (value == "no:doctest") args.doctest_disabled = true;
       break;
-    case Known::other: break;
+    case Known::other:
+      break;
   }
 }
 
 // Reads the option at args[i] (and its value); returns the index of the last word it used.
-Result<std::size_t> read_option(const std::vector<std::string>& args, std::size_t i, PytestArgs& out) {
+Result<std::size_t> read_option(const std::vector<std::string>& args, std::size_t i,
+                                PytestArgs& out) {
   const std::string& arg = args[i];
   const auto needs_value = [&](const ValueOption& option) -> Result<std::size_t> {
     if (i + 1 == args.size()) {
-      return error_in("", fmt::format("{} needs a value: write '{}={}'", option.name, option.name, option.metavar));
+      return error_in("", fmt::format("{} needs a value: write '{}={}'", option.name, option.name,
+                                      option.metavar));
     }
     store(out, option.known, args[i + 1]);
     return i + 1;
@@ -549,7 +635,8 @@ Result<PytestArgs> parse_pytest_args(const std::vector<std::string>& args, Pytes
 Result<bool> apply_override(PytestConfig& config, std::string_view override_text) {
   const auto equals = override_text.find('=');
   if (equals == std::string_view::npos) {
-    return error_in("", fmt::format("-o/--override-ini expects option=value style (got: '{}')", override_text));
+    return error_in(
+        "", fmt::format("-o/--override-ini expects option=value style (got: '{}')", override_text));
   }
   const std::string name(override_text.substr(0, equals));
   if (!is_args_setting(name)) return true;
@@ -560,9 +647,10 @@ Result<bool> apply_override(PytestConfig& config, std::string_view override_text
     if (!parsed) return error_in("", fmt::format("-o addopts: {}", parsed.error().message));
     config.addopts = std::move(*parsed);
   } else {
-    std::vector<std::string> PytestConfig::*field = name == "testpaths"      ? &PytestConfig::testpaths
-                                                    : name == "python_files" ? &PytestConfig::python_files
-                                                                             : &PytestConfig::norecursedirs;
+    std::vector<std::string> PytestConfig::*field = name == "testpaths" ? &PytestConfig::testpaths
+                                                    : name == "python_files"
+                                                        ? &PytestConfig::python_files
+                                                        : &PytestConfig::norecursedirs;
     config.*field = std::move(*words);
   }
   return true;
@@ -571,11 +659,13 @@ Result<bool> apply_override(PytestConfig& config, std::string_view override_text
 PytestConfig default_pytest_config() {
   PytestConfig config;
   config.python_files = {"test_*.py", "*_test.py"};
-  config.norecursedirs = {"*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}"};
+  config.norecursedirs = {"*.egg", ".*",           "_darcs", "build", "CVS",
+                          "dist",  "node_modules", "venv",   "{arch}"};
   return config;
 }
 
-Result<std::optional<PytestConfig>> parse_ini_config(std::string_view content, const std::string& source_name,
+Result<std::optional<PytestConfig>> parse_ini_config(std::string_view content,
+                                                     const std::string& source_name,
                                                      std::string_view section, bool always_counts) {
   auto file = parse_ini(content, source_name);
   if (!file) return file.error();
@@ -599,7 +689,8 @@ Result<std::optional<PytestConfig>> parse_ini_config(std::string_view content, c
 }
 
 Result<std::optional<PytestConfig>> parse_pyproject_config(std::string_view content,
-                                                           const std::string& source_name, int pytest_major) {
+                                                           const std::string& source_name,
+                                                           int pytest_major) {
   auto document = parse_toml(content, source_name);
   if (!document) return document.error();
   auto found = pyproject_table(*document, source_name, pytest_major);
@@ -612,7 +703,8 @@ Result<std::optional<PytestConfig>> parse_pyproject_config(std::string_view cont
   return std::optional<PytestConfig>(std::move(*config));
 }
 
-Result<PytestConfig> parse_pytest_toml_config(std::string_view content, const std::string& source_name) {
+Result<PytestConfig> parse_pytest_toml_config(std::string_view content,
+                                              const std::string& source_name) {
   auto document = parse_toml(content, source_name);
   if (!document) return document.error();
   const auto* table = (*document)["pytest"].as_table();
@@ -631,8 +723,9 @@ namespace {
 // How pytest reads a candidate, by its name: pytest.ini always counts (pytest 9: .pytest.ini
 // too, and pytest.toml/.pytest.toml, which only pytest 9 looks for); the others only with a
 // pytest section.
-Result<std::optional<PytestConfig>> read_candidate(std::string_view content, const std::string& path,
-                                                   std::string_view name, int major, bool explicit_file) {
+Result<std::optional<PytestConfig>> read_candidate(std::string_view content,
+                                                   const std::string& path, std::string_view name,
+                                                   int major, bool explicit_file) {
   const auto ends_with = [&](std::string_view suffix) {
     return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
   };
@@ -643,7 +736,8 @@ Result<std::optional<PytestConfig>> read_candidate(std::string_view content, con
   }
   std::optional<PytestConfig> found;
   if (ends_with(".ini")) {
-    const bool always = explicit_file || name == "pytest.ini" || (major >= 9 && name == ".pytest.ini");
+    const bool always =
+        explicit_file || name == "pytest.ini" || (major >= 9 && name == ".pytest.ini");
     auto config = parse_ini_config(content, path, "pytest", always);
     if (!config) return config.error();
     found = std::move(*config);
@@ -666,7 +760,8 @@ Result<std::optional<PytestConfig>> read_candidate(std::string_view content, con
 }  // namespace
 
 std::vector<std::string> config_candidates(int pytest_major) {
-  std::vector<std::string> names = {"pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"};
+  std::vector<std::string> names = {"pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini",
+                                    "setup.cfg"};
   if (pytest_major >= 9) names.insert(names.begin(), {"pytest.toml", ".pytest.toml"});
   return names;
 }
@@ -680,7 +775,8 @@ Result<std::optional<PytestConfig>> read_config_file(const FileSystem& fs, const
   return read_candidate(*content, path, name, pytest_major, explicit_file);
 }
 
-Result<PytestConfig> read_pytest_config(const FileSystem& fs, const std::string& root, int pytest_major) {
+Result<PytestConfig> read_pytest_config(const FileSystem& fs, const std::string& root,
+                                        int pytest_major) {
   for (const auto& name : config_candidates(pytest_major)) {
     const std::string path = join_path(root, name);
     if (fs.kind(path) != EntryKind::file) continue;

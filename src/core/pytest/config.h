@@ -37,7 +37,7 @@ struct PytestArgs {
 Result<PytestArgs> parse_pytest_args(const std::vector<std::string>& args, PytestArgs into = {});
 
 struct PytestConfig {
-  std::string source;  // file the settings came from ("" when none applied)
+  std::string source;                      // file the settings came from ("" when none applied)
   std::vector<std::string> testpaths;      // empty: the root itself
   std::vector<std::string> python_files;   // default {"test_*.py", "*_test.py"}
   std::vector<std::string> norecursedirs;  // pytest's defaults when unset
@@ -57,8 +57,7 @@ Result<bool> apply_override(PytestConfig& config, std::string_view override_text
 // counts. Errors name source:line:column.
 Result<std::optional<PytestConfig>> parse_ini_config(std::string_view content,
                                                      const std::string& source_name,
-                                                     std::string_view section,
-                                                     bool always_counts);
+                                                     std::string_view section, bool always_counts);
 
 // Parses pyproject.toml; nullopt when it has no pytest table. pytest 9 also reads the native
 // [tool.pytest] table (list values only) and refuses a file that has both.
@@ -67,7 +66,8 @@ Result<std::optional<PytestConfig>> parse_pyproject_config(std::string_view cont
                                                            int pytest_major = 8);
 
 // Parses pytest 9's pytest.toml / .pytest.toml: the [pytest] table; the file always counts.
-Result<PytestConfig> parse_pytest_toml_config(std::string_view content, const std::string& source_name);
+Result<PytestConfig> parse_pytest_toml_config(std::string_view content,
+                                              const std::string& source_name);
 
 // Reads `path` as one of pytest's config candidates, by its name (pytest.ini, pyproject.toml,
 // ...); nullopt when pytest would look further. With `explicit_file` (-c FILE), the file counts
@@ -79,7 +79,8 @@ Result<std::optional<PytestConfig>> read_config_file(const FileSystem& fs, const
 std::vector<std::string> config_candidates(int pytest_major);
 
 // Finds and reads the first config file in `root` that pytest would use (this directory only).
-Result<PytestConfig> read_pytest_config(const FileSystem& fs, const std::string& root, int pytest_major = 8);
+Result<PytestConfig> read_pytest_config(const FileSystem& fs, const std::string& root,
+                                        int pytest_major = 8);
 
 // Splits a string the way Python's shlex.split does (quotes, backslashes); used for addopts
 // and for whitespace-separated ini lists. An unterminated quote is an error message.

@@ -8,9 +8,9 @@
 #include <set>
 #include <utility>
 
-#include "core/pytest/conftest_ignores.h"
 #include "core/fnmatch.h"
 #include "core/glob.h"
+#include "core/pytest/conftest_ignores.h"
 #include "core/scope.h"
 #include "core/text.h"
 
@@ -24,9 +24,13 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 // ---------------------------------------------------------------------------------------
 // Paths. Everything inside the walk is root-relative and '/'-separated ("" is the root).
 
-bool is_absolute(std::string_view path) { return !path.empty() && path.front() == '/'; }
+bool is_absolute(std::string_view path) {
+  return !path.empty() && path.front() == '/';
+}
 
-std::string normalize_lexically(std::string_view path) { return normalize_path(path); }
+std::string normalize_lexically(std::string_view path) {
+  return normalize_path(path);
+}
 
 std::string base_name(const std::string& path) {
   const auto slash = path.rfind('/');
@@ -37,9 +41,13 @@ std::string base_name(const std::string& path) {
 bool has_suffix(std::string_view name, std::string_view suffix) {
   return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
 }
-bool has_py_suffix(std::string_view name) { return has_suffix(name, ".py"); }
+bool has_py_suffix(std::string_view name) {
+  return has_suffix(name, ".py");
+}
 
-bool is_outside_root(const std::string& rel) { return rel == ".." || starts_with(rel, "../"); }
+bool is_outside_root(const std::string& rel) {
+  return rel == ".." || starts_with(rel, "../");
+}
 
 }  // namespace
 
@@ -51,11 +59,16 @@ namespace {
 class Walker {
  public:
   Walker(const FileSystem& fs, const PytestSetup& setup, std::string root, int major)
-      : fs_(fs), setup_(setup), config_(setup.config), root_(std::move(root)), abs_root_(setup.abs_root),
+      : fs_(fs),
+        setup_(setup),
+        config_(setup.config),
+        root_(std::move(root)),
+        abs_root_(setup.abs_root),
         major_(major) {
     for (const auto& path : setup_.args.ignore) ignore_.insert(root_relative(path, abs_root_));
     for (const auto& glob : setup_.args.ignore_glob) {
-      ignore_glob_.push_back(normalize_lexically(is_absolute(glob) ? glob : abs_root_ + "/" + glob));
+      ignore_glob_.push_back(
+          normalize_lexically(is_absolute(glob) ? glob : abs_root_ + "/" + glob));
     }
     doctest_globs_ = setup_.args.doctest_glob;
     if (doctest_globs_.empty()) doctest_globs_ = {"test*.txt"};
@@ -71,7 +84,9 @@ class Walker {
  private:
   enum class Role { none, test, doctest_module };
 
-  std::string full(const std::string& rel) const { return normalize_lexically(join_path(root_, rel)); }
+  std::string full(const std::string& rel) const {
+    return normalize_lexically(join_path(root_, rel));
+  }
   std::string absolute(const std::string& rel) const {
     const std::string path = normalize_lexically(abs_root_ + "/" + rel);
     return path.empty() ? "/" : path;
@@ -112,7 +127,7 @@ class Walker {
   std::vector<std::string> ignore_glob_;
   std::vector<std::string> doctest_globs_;
   std::map<std::string, DirIgnores> dir_ignores_;  // by directory, each conftest.py read once
-  std::vector<std::string> stack_;  // identities of the directories being walked
+  std::vector<std::string> stack_;                 // identities of the directories being walked
 };
 
 // _pytest.pathlib.fnmatch_ex: a pattern without '/' matches the base name; otherwise the
@@ -134,7 +149,9 @@ const Walker::DirIgnores& Walker::dir_ignores(const std::string& dir) {
   const ConftestIgnores own = read_conftest(dir);
   const auto absolutes = [&](const std::vector<std::string>& entries) {
     std::vector<std::string> out;
-    for (const auto& entry : entries) out.push_back(is_absolute(entry) ? normalize_lexically(entry) : absolute(join_path(dir, entry)));
+    for (const auto& entry : entries)
+      out.push_back(is_absolute(entry) ? normalize_lexically(entry)
+                                       : absolute(join_path(dir, entry)));
     return out;
   };
   if (own.collect_ignore) inherited.paths = absolutes(*own.collect_ignore);
@@ -160,8 +177,9 @@ ConftestIgnores Walker::read_conftest(const std::string& dir) {
 void Walker::add_grouped(const Warnings& found) {
   std::vector<std::pair<Diagnostic, std::vector<int>>> groups;
   for (const Diagnostic& warning : found) {
-    auto same = std::find_if(groups.begin(), groups.end(),
-                             [&](const auto& group) { return group.first.message == warning.message; });
+    auto same = std::find_if(groups.begin(), groups.end(), [&](const auto& group) {
+      return group.first.message == warning.message;
+    });
     if (same == groups.end()) {
       groups.push_back({warning, {}});
     } else {
@@ -169,7 +187,9 @@ void Walker::add_grouped(const Warnings& found) {
     }
   }
   for (auto& [warning, lines] : groups) {
-    if (!lines.empty()) warning.message += fmt::format(" (also at line{} {})", lines.size() > 1 ? "s" : "", fmt::join(lines, ", "));
+    if (!lines.empty())
+      warning.message +=
+          fmt::format(" (also at line{} {})", lines.size() > 1 ? "s" : "", fmt::join(lines, ", "));
     warnings.push_back(std::move(warning));
   }
 }
@@ -242,8 +262,8 @@ bool Walker::is_doctest_module(const std::string& rel) const {
   if (!has_py_suffix(name) || name == "__main__.py") return false;
   const auto content = fs_.read(full(rel));
   if (!content || content->find(">>>") == std::string::npos) return false;
-  return name != "setup.py" ||
-         (content->find("setuptools") == std::string::npos && content->find("distutils") == std::string::npos);
+  return name != "setup.py" || (content->find("setuptools") == std::string::npos &&
+                                content->find("distutils") == std::string::npos);
 }
 
 // A doctest text file yields an item only when it holds an example (a ">>>" prompt).
@@ -349,7 +369,8 @@ void Walker::walk_named_file(const std::string& rel) {
                           [&](const std::string& glob) { return fnmatch_ex(glob, rel); }))) {
     if (has_doctest_examples(rel)) collect(rel, Role::test);
   } else {
-    warn(rel, "is not a Python file, a doctest file or a directory: pytest collects nothing from it");
+    warn(rel,
+         "is not a Python file, a doctest file or a directory: pytest collects nothing from it");
   }
 }
 
@@ -372,8 +393,8 @@ void Walker::walk_argument(const std::string& rel) {
 std::vector<std::string> Walker::expand_testpath(const std::string& pattern) {
   const std::optional<std::string> rel = root_relative(pattern, abs_root_);
   if (is_outside_root(*rel)) {
-    warnings.push_back(
-        error_in(config_.source, fmt::format("testpaths entry '{}' is outside the root: skipped", pattern)));
+    warnings.push_back(error_in(
+        config_.source, fmt::format("testpaths entry '{}' is outside the root: skipped", pattern)));
     return {};
   }
   std::vector<std::string> candidates;
@@ -414,7 +435,8 @@ namespace {
 
 // The positional args pytest was given (ini addopts, PYTEST_ADDOPTS, command line), relative
 // to the root. A missing one stops pytest, so it is an error; one outside the root is skipped.
-Result<std::vector<std::string>> argument_paths(const FileSystem& fs, const DiscoverOptions& options,
+Result<std::vector<std::string>> argument_paths(const FileSystem& fs,
+                                                const DiscoverOptions& options,
                                                 const PytestSetup& setup, Warnings& warnings) {
   std::vector<std::string> paths;
   for (const auto& arg : setup.args.paths) {
@@ -423,7 +445,8 @@ Result<std::vector<std::string>> argument_paths(const FileSystem& fs, const Disc
       return error_in(arg, "file or directory not found (pytest stops with this error too)");
     }
     if (is_outside_root(rel)) {
-      warnings.push_back(error_in(arg, "is outside --root: skipped (a plan holds only files under its root)"));
+      warnings.push_back(
+          error_in(arg, "is outside --root: skipped (a plan holds only files under its root)"));
     } else {
       paths.push_back(rel);
     }
@@ -432,7 +455,8 @@ Result<std::vector<std::string>> argument_paths(const FileSystem& fs, const Disc
 }
 
 // Where the walk starts: the args; else testpaths, when pytest runs in its rootdir; else the root.
-std::vector<std::string> walk_starts(Walker& walker, const PytestSetup& setup, std::vector<std::string> paths) {
+std::vector<std::string> walk_starts(Walker& walker, const PytestSetup& setup,
+                                     std::vector<std::string> paths) {
   if (!paths.empty() || !setup.args.paths.empty()) return paths;
   if (setup.rootdir.empty()) {
     for (const auto& testpath : setup.config.testpaths) {
@@ -459,14 +483,16 @@ Result<Universe> discover(const FileSystem& fs, const DiscoverOptions& options) 
   if (fs.kind(options.root) != EntryKind::directory) {
     return error_in(options.root, "not a directory: --root must name the directory pytest runs in");
   }
-  auto setup = determine_setup(fs, {options.root, options.pytest_args, options.env_addopts, options.pytest_major});
+  auto setup = determine_setup(
+      fs, {options.root, options.pytest_args, options.env_addopts, options.pytest_major});
   if (!setup) return setup.error();
   Universe universe;
   auto paths = argument_paths(fs, options, *setup, universe.warnings);
   if (!paths) return paths.error();
   Walker walker(fs, *setup, options.root, options.pytest_major);
   for (const auto& start : walk_starts(walker, *setup, *paths)) walker.walk_argument(start);
-  universe.files = filter_files({walker.files.begin(), walker.files.end()}, options.include, options.exclude);
+  universe.files =
+      filter_files({walker.files.begin(), walker.files.end()}, options.include, options.exclude);
   std::vector<std::string> doctest_only;
   for (const auto& file : walker.doctest_modules) {
     if (!walker.files.count(file)) doctest_only.push_back(file);
@@ -484,10 +510,11 @@ Result<Universe> discover(const FileSystem& fs, const DiscoverOptions& options) 
 namespace {
 
 // Checks one --files-from entry; `column` is where `path` starts in its line.
-std::optional<Diagnostic> check_listed_path(std::string_view path, const std::string& source, int line,
-                                            int column) {
+std::optional<Diagnostic> check_listed_path(std::string_view path, const std::string& source,
+                                            int line, int column) {
   if (is_absolute(path)) {
-    return error_at(source, line, column, "absolute paths are not allowed; list paths relative to --root");
+    return error_at(source, line, column,
+                    "absolute paths are not allowed; list paths relative to --root");
   }
   for (std::size_t start = 0; start <= path.size();) {
     const auto end = std::min(path.find('/', start), path.size());
@@ -502,7 +529,8 @@ std::optional<Diagnostic> check_listed_path(std::string_view path, const std::st
 
 }  // namespace
 
-Result<std::vector<std::string>> parse_file_list(std::string_view content, const std::string& source_name) {
+Result<std::vector<std::string>> parse_file_list(std::string_view content,
+                                                 const std::string& source_name) {
   std::set<std::string> paths;
   int line = 0;
   while (!content.empty()) {

@@ -16,12 +16,12 @@
 namespace shardplan {
 
 struct DiscoverOptions {
-  std::string root = ".";              // the invocation dir (pytest's rootdir may be above it)
-  std::vector<std::string> include;    // root-relative paths: keep only files at or under these
-  std::vector<std::string> exclude;    // root-relative paths or globs: drop matching files
+  std::string root = ".";                // the invocation dir (pytest's rootdir may be above it)
+  std::vector<std::string> include;      // root-relative paths: keep only files at or under these
+  std::vector<std::string> exclude;      // root-relative paths or globs: drop matching files
   std::vector<std::string> pytest_args;  // what the user gives pytest (paths, -o, --ignore, ...)
-  std::string env_addopts;             // PYTEST_ADDOPTS
-  int pytest_major = 8;                // 7, 8 or 9: whose collection rules to follow
+  std::string env_addopts;               // PYTEST_ADDOPTS
+  int pytest_major = 8;                  // 7, 8 or 9: whose collection rules to follow
 };
 
 struct Universe {
@@ -61,6 +61,5 @@ std::vector<std::string> filter_files(const std::vector<std::string>& files,
 // An absolute path or one containing ".." is an error naming source:line:column.
 Result<std::vector<std::string>> parse_file_list(std::string_view content,
                                                  const std::string& source_name);
-
 
 }  // namespace shardplan

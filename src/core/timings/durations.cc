@@ -19,14 +19,17 @@ constexpr std::string_view kFix =
 std::optional<double> as_seconds(simdjson::dom::element value) {
   double seconds = 0;
   switch (value.type()) {
-    case simdjson::dom::element_type::DOUBLE: seconds = value.get_double().value_unsafe(); break;
+    case simdjson::dom::element_type::DOUBLE:
+      seconds = value.get_double().value_unsafe();
+      break;
     case simdjson::dom::element_type::INT64:
       seconds = static_cast<double>(value.get_int64().value_unsafe());
       break;
     case simdjson::dom::element_type::UINT64:
       seconds = static_cast<double>(value.get_uint64().value_unsafe());
       break;
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
   if (!std::isfinite(seconds) || seconds < 0) return std::nullopt;
   return seconds;
@@ -47,8 +50,9 @@ Result<bool> read_pairs(simdjson::dom::array pairs, Timings& timings, const std:
     simdjson::dom::array fields;
     std::string_view id;
     if (pair.get_array().get(fields) || fields.size() != 2 || fields.at(0).get_string().get(id)) {
-      return error_in(source, fmt::format("entry {} of the list is not a [\"test id\", seconds] pair{}",
-                                          position, kFix));
+      return error_in(source,
+                      fmt::format("entry {} of the list is not a [\"test id\", seconds] pair{}",
+                                  position, kFix));
     }
     add_entry(timings, id, fields.at(1).value_unsafe());
   }
@@ -65,8 +69,10 @@ bool blank_non_finite_tokens(std::string& text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '"') {
@@ -91,9 +97,9 @@ void sort_and_dedupe(Timings& timings) {
   if (!std::is_sorted(timings.tests.begin(), timings.tests.end(), by_id)) {
     std::stable_sort(timings.tests.begin(), timings.tests.end(), by_id);
   }
-  if (std::adjacent_find(timings.tests.begin(), timings.tests.end(), [](const auto& a, const auto& b) {
-        return a.id == b.id;
-      }) == timings.tests.end()) {
+  if (std::adjacent_find(timings.tests.begin(), timings.tests.end(),
+                         [](const auto& a, const auto& b) { return a.id == b.id; }) ==
+      timings.tests.end()) {
     return;
   }
   std::vector<TestTiming> unique;
@@ -108,7 +114,8 @@ void sort_and_dedupe(Timings& timings) {
   timings.tests = std::move(unique);
 }
 
-Result<Timings> parse(std::string_view content, bool padded_in_place, const std::string& source_name) {
+Result<Timings> parse(std::string_view content, bool padded_in_place,
+                      const std::string& source_name) {
   if (content.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return error_in(source_name,
                     std::string("empty file: expected a JSON object of test id -> seconds") +
@@ -120,9 +127,8 @@ Result<Timings> parse(std::string_view content, bool padded_in_place, const std:
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   simdjson::padded_string padded;
-  auto error = padded_in_place
-                   ? parser.parse(content.data(), content.size(), false).get(root)
-                   : parser.parse(padded = simdjson::padded_string(content)).get(root);
+  auto error = padded_in_place ? parser.parse(content.data(), content.size(), false).get(root)
+                               : parser.parse(padded = simdjson::padded_string(content)).get(root);
   if (error) {
     std::string patched(content);
     if (blank_non_finite_tokens(patched)) {
@@ -133,7 +139,8 @@ Result<Timings> parse(std::string_view content, bool padded_in_place, const std:
   if (error) {
     Diagnostic located = locate_json_error(content, source_name);
     if (located.message.empty()) {
-      located = error_in(source_name, fmt::format("invalid JSON: {}", simdjson::error_message(error)));
+      located =
+          error_in(source_name, fmt::format("invalid JSON: {}", simdjson::error_message(error)));
     }
     located.message += kFix;
     return located;
@@ -147,8 +154,9 @@ Result<Timings> parse(std::string_view content, bool padded_in_place, const std:
   } else if (!root.get_array().get(pairs)) {
     if (auto listed = read_pairs(pairs, timings, source_name); !listed) return listed.error();
   } else {
-    return error_at(source_name, 1, 1,
-                    std::string("expected a JSON object of test id -> seconds") + std::string(kFix));
+    return error_at(
+        source_name, 1, 1,
+        std::string("expected a JSON object of test id -> seconds") + std::string(kFix));
   }
   sort_and_dedupe(timings);
   return timings;
@@ -163,8 +171,10 @@ Result<Timings> parse_durations(std::string_view content, const std::string& sou
 static_assert(kReadPadding >= simdjson::SIMDJSON_PADDING,
               "FileSystem::read must leave the padding simdjson reads past the end");
 
-Result<Timings> parse_durations_in_place(const std::string& content, const std::string& source_name) {
-  return parse(content, content.capacity() >= content.size() + simdjson::SIMDJSON_PADDING, source_name);
+Result<Timings> parse_durations_in_place(const std::string& content,
+                                         const std::string& source_name) {
+  return parse(content, content.capacity() >= content.size() + simdjson::SIMDJSON_PADDING,
+               source_name);
 }
 
 }  // namespace shardplan

@@ -14,7 +14,7 @@ namespace shardplan {
 Result<Timings> parse_durations(std::string_view content, const std::string& source_name);
 // The same, without copying `content` into a padded buffer when its capacity already has
 // simdjson's padding spare (as FileSystem::read leaves it): saves a copy of large files.
-Result<Timings> parse_durations_in_place(const std::string& content, const std::string& source_name);
-
+Result<Timings> parse_durations_in_place(const std::string& content,
+                                         const std::string& source_name);
 
 }  // namespace shardplan

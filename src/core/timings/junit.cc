@@ -15,17 +15,22 @@ namespace shardplan {
 
 std::string_view outcome_name(Outcome outcome) {
   switch (outcome) {
-    case Outcome::passed: return "passed";
-    case Outcome::skipped: return "skipped";
-    case Outcome::failed: return "failed";
-    case Outcome::error: return "error";
+    case Outcome::passed:
+      return "passed";
+    case Outcome::skipped:
+      return "skipped";
+    case Outcome::failed:
+      return "failed";
+    case Outcome::error:
+      return "error";
   }
   return "passed";
 }
 
 std::string dotted_module(std::string_view file) {
   std::string dotted(file);
-  if (dotted.size() > 3 && dotted.compare(dotted.size() - 3, 3, ".py") == 0) dotted.resize(dotted.size() - 3);
+  if (dotted.size() > 3 && dotted.compare(dotted.size() - 3, 3, ".py") == 0)
+    dotted.resize(dotted.size() - 3);
   std::replace(dotted.begin(), dotted.end(), '/', '.');
   return dotted;
 }
@@ -34,13 +39,15 @@ ModuleIndex::ModuleIndex(const std::vector<std::string>& files) {
   for (const std::string& file : files) modules_.emplace(dotted_module(file), file);
 }
 
-ModuleIndex::ModuleIndex(const std::vector<std::string>& reported, const std::vector<std::string>& files) {
+ModuleIndex::ModuleIndex(const std::vector<std::string>& reported,
+                         const std::vector<std::string>& files) {
   for (std::size_t i = 0; i < reported.size() && i < files.size(); ++i) {
     modules_.emplace(dotted_module(reported[i]), files[i]);
   }
 }
 
-std::optional<std::string> ModuleIndex::resolve(std::string_view dotted, std::string_view* rest) const {
+std::optional<std::string> ModuleIndex::resolve(std::string_view dotted,
+                                                std::string_view* rest) const {
   std::size_t end = dotted.size();
   for (;;) {
     if (const auto found = modules_.find(dotted.substr(0, end)); found != modules_.end()) {
@@ -74,8 +81,10 @@ std::string normalize_path(std::string_view path) {
 std::string class_path(std::string_view dotted) {
   std::string out;
   for (const char c : dotted) {
-    if (c == '.') out += "::";
-    else out += c;
+    if (c == '.')
+      out += "::";
+    else
+      out += c;
   }
   return out;
 }
@@ -94,7 +103,9 @@ bool classname_restates_file(std::string_view classname, std::string_view file) 
   const auto dot = file.rfind('.');
   const auto slash = file.rfind('/');
   const std::string_view stem =
-      dot != std::string_view::npos && (slash == std::string_view::npos || dot > slash) ? file.substr(0, dot) : file;
+      dot != std::string_view::npos && (slash == std::string_view::npos || dot > slash)
+          ? file.substr(0, dot)
+          : file;
   std::string dotted(stem);
   std::replace(dotted.begin(), dotted.end(), '/', '.');
   return classname == stem || classname == dotted;
@@ -109,7 +120,7 @@ struct JunitReader::State {
   JunitReport report;
   std::optional<Diagnostic> error;
   int depth = 0;
-  int case_depth = -1;  // depth of the open <testcase>, -1 when none is open
+  int case_depth = -1;                   // depth of the open <testcase>, -1 when none is open
   std::vector<std::string> suite_files;  // `file` attributes of the enclosing <testsuite>s
   CaseAttributes current;
 
@@ -168,21 +179,28 @@ std::optional<double> parse_seconds(std::string_view text) {
 
 void JunitReader::State::start(std::string_view name, const XML_Char** attributes) {
   if (depth == 0 && name != "testsuites" && name != "testsuite") {
-    stop(fmt::format("the root element is <{}>, expected <testsuites> or <testsuite>: is this a "
-                     "JUnit XML report?", name));
+    stop(
+        fmt::format("the root element is <{}>, expected <testsuites> or <testsuite>: is this a "
+                    "JUnit XML report?",
+                    name));
     return;
   }
   ++depth;
   if (case_depth >= 0) {
     if (depth != case_depth + 1) return;
-    if (name == "error") current.outcome = Outcome::error;
-    else if (name == "failure" && current.outcome != Outcome::error) current.outcome = Outcome::failed;
-    else if (name == "skipped" && current.outcome == Outcome::passed) current.outcome = Outcome::skipped;
+    if (name == "error")
+      current.outcome = Outcome::error;
+    else if (name == "failure" && current.outcome != Outcome::error)
+      current.outcome = Outcome::failed;
+    else if (name == "skipped" && current.outcome == Outcome::passed)
+      current.outcome = Outcome::skipped;
     return;
   }
   if (name == "testsuite") {
     auto file = attribute(attributes, "file");
-    suite_files.push_back(file ? normalize_path(*file) : suite_files.empty() ? "" : suite_files.back());
+    suite_files.push_back(file                  ? normalize_path(*file)
+                          : suite_files.empty() ? ""
+                                                : suite_files.back());
   } else if (name == "testcase") {
     start_case(attributes);
   } else if (name == "property") {
@@ -242,7 +260,8 @@ std::optional<std::string> JunitReader::State::case_id() {
     return pytest_id(file, classname, name);  // pytest xunit1
   }
   if (!file.empty()) {
-    const bool keep_class = !classname.empty() && classname != name && !classname_restates_file(classname, file);
+    const bool keep_class =
+        !classname.empty() && classname != name && !classname_restates_file(classname, file);
     return join_id(file, "", keep_class ? classname + "::" + name : name);
   }
   std::string_view rest;
@@ -251,8 +270,10 @@ std::optional<std::string> JunitReader::State::case_id() {
     if (auto whole = index.resolve(name, &rest); whole && rest.empty()) return *whole;
     return std::nullopt;
   }
-  if (auto resolved = index.resolve(classname, &rest)) return join_id(*resolved, rest, name);  // xunit2
-  if (classname.find('/') != std::string::npos) return join_id(normalize_path(classname), "", name);  // go
+  if (auto resolved = index.resolve(classname, &rest))
+    return join_id(*resolved, rest, name);  // xunit2
+  if (classname.find('/') != std::string::npos)
+    return join_id(normalize_path(classname), "", name);  // go
   return std::nullopt;
 }
 
@@ -273,12 +294,13 @@ void JunitReader::State::finish_case() {
   if (!current.time) return stop_at_case("<testcase> has no 'time' attribute");
   const auto seconds = parse_seconds(*current.time);
   if (!seconds) {
-    return stop_at_case(fmt::format("<testcase> time \"{}\" is not a non-negative number of seconds",
-                                    *current.time));
+    return stop_at_case(fmt::format(
+        "<testcase> time \"{}\" is not a non-negative number of seconds", *current.time));
   }
   auto id = case_id();
   if (!id) return count_unresolved();
-  if (const auto plain = without_xdist_group(*id); plain.size() != id->size()) id->resize(plain.size());
+  if (const auto plain = without_xdist_group(*id); plain.size() != id->size())
+    id->resize(plain.size());
   // pytest writes a test that fails in its call and errors in teardown as two consecutive
   // <testcase>s with the same name: they are one run of one test.
   if (!report.cases.empty() && report.cases.back().id == *id) {
@@ -330,23 +352,27 @@ bool JunitReader::feed(std::string_view chunk) {
   if (state.error) return false;
   while (!chunk.empty()) {
     const std::size_t size = std::min<std::size_t>(chunk.size(), INT_MAX);
-    if (XML_Parse(state.parser, chunk.data(), static_cast<int>(size), XML_FALSE) != XML_STATUS_OK) break;
+    if (XML_Parse(state.parser, chunk.data(), static_cast<int>(size), XML_FALSE) != XML_STATUS_OK)
+      break;
     chunk.remove_prefix(size);
   }
   if (!state.error && XML_GetErrorCode(state.parser) != XML_ERROR_NONE) {
     const auto [line, column] = state.position();
-    state.error = error_at(state.source, line, column,
-                           fmt::format("invalid XML: {}", XML_ErrorString(XML_GetErrorCode(state.parser))));
+    state.error =
+        error_at(state.source, line, column,
+                 fmt::format("invalid XML: {}", XML_ErrorString(XML_GetErrorCode(state.parser))));
   }
   return !state.error;
 }
 
 Result<JunitReport> JunitReader::finish() {
   State& state = *state_;
-  if (!state.error && XML_Parse(state.parser, nullptr, 0, XML_TRUE) != XML_STATUS_OK && !state.error) {
+  if (!state.error && XML_Parse(state.parser, nullptr, 0, XML_TRUE) != XML_STATUS_OK &&
+      !state.error) {
     const auto [line, column] = state.position();
-    state.error = error_at(state.source, line, column,
-                           fmt::format("invalid XML: {}", XML_ErrorString(XML_GetErrorCode(state.parser))));
+    state.error =
+        error_at(state.source, line, column,
+                 fmt::format("invalid XML: {}", XML_ErrorString(XML_GetErrorCode(state.parser))));
   }
   if (state.error) return *state.error;
   return std::move(state.report);

@@ -36,7 +36,7 @@ struct JunitReport {
   // <testcase>s whose test file could not be determined (xunit2 classname that names no file
   // of the universe, ctest reports): they are not in `cases`.
   std::size_t unresolved = 0;
-  std::optional<Diagnostic> first_unresolved;  // where the first one is, and its classname
+  std::optional<Diagnostic> first_unresolved;     // where the first one is, and its classname
   std::map<std::string, std::string> properties;  // <testsuite> properties, first value wins
 };
 

@@ -29,7 +29,8 @@ double median_of(std::vector<double> values) {
 
 double ema_of(const std::vector<double>& values, double alpha) {
   double smoothed = values.front();
-  for (std::size_t i = 1; i < values.size(); ++i) smoothed = alpha * values[i] + (1 - alpha) * smoothed;
+  for (std::size_t i = 1; i < values.size(); ++i)
+    smoothed = alpha * values[i] + (1 - alpha) * smoothed;
   return smoothed;
 }
 
@@ -42,8 +43,9 @@ Result<RunTimings> run_from_reports(const std::vector<JunitReport>& reports, std
       if (test.id.find("::") != std::string::npos) all.push_back({&test, &report});
     }
   }
-  std::stable_sort(all.begin(), all.end(),
-                   [](const Occurrence& a, const Occurrence& b) { return a.test->id < b.test->id; });
+  std::stable_sort(all.begin(), all.end(), [](const Occurrence& a, const Occurrence& b) {
+    return a.test->id < b.test->id;
+  });
   RunTimings run{std::move(label), {}};
   run.tests.reserve(all.size());
   for (std::size_t i = 0; i < all.size(); ++i) {
@@ -77,10 +79,12 @@ Result<bool> parse_smoothing(std::string_view text, MergeOptions& options) {
       return true;
     }
   }
-  return error_in("", fmt::format("--smooth '{}' is not 'median' or 'ema:ALPHA' with 0 < ALPHA <= 1", text));
+  return error_in(
+      "", fmt::format("--smooth '{}' is not 'median' or 'ema:ALPHA' with 0 < ALPHA <= 1", text));
 }
 
-Timings merge_runs(const std::vector<RunTimings>& runs, const MergeOptions& options, MergeStats* stats) {
+Timings merge_runs(const std::vector<RunTimings>& runs, const MergeOptions& options,
+                   MergeStats* stats) {
   const std::size_t first =
       options.history > 0 && runs.size() > options.history ? runs.size() - options.history : 0;
   std::map<std::string_view, std::vector<double>> samples;
@@ -139,10 +143,12 @@ std::optional<Diagnostic> check_report_suite(const JunitReport& report,
     }
   }
   const JunitCase& first = report.cases.front();
-  return error_at(report.source, first.line, first.column,
-                  fmt::format("none of the {} tests in this report is in a test file under the root "
-                              "(the first is '{}'): is it a report of another suite, or is --root "
-                              "wrong?", report.cases.size(), first.id));
+  return error_at(
+      report.source, first.line, first.column,
+      fmt::format("none of the {} tests in this report is in a test file under the root "
+                  "(the first is '{}'): is it a report of another suite, or is --root "
+                  "wrong?",
+                  report.cases.size(), first.id));
 }
 
 }  // namespace shardplan

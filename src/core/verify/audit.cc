@@ -19,7 +19,8 @@ struct Ran {
 };
 
 std::string place(const Ran& ran) {
-  return fmt::format("shard {} ({}:{}:{})", ran.shard, ran.report->source, ran.test->line, ran.test->column);
+  return fmt::format("shard {} ({}:{}:{})", ran.shard, ran.report->source, ran.test->line,
+                     ran.test->column);
 }
 
 // Where the plan says each file and listed test runs.
@@ -83,8 +84,8 @@ void check_places(const Ownership& ownership, const ScopeRule& scope,
   for (const auto& [id, places] : ran) {
     if (outside_scope(ownership, scope, id)) {
       for (const Ran& one : places) {
-        report.out_of_scope.push_back(fmt::format("{} ran in {}: outside the plan's scope ({})", id, place(one),
-                                                  scope.describe()));
+        report.out_of_scope.push_back(fmt::format("{} ran in {}: outside the plan's scope ({})", id,
+                                                  place(one), scope.describe()));
       }
       continue;
     }
@@ -129,14 +130,16 @@ bool excused_in(const Excused& excused, int shard, const std::string& what, std:
   return true;
 }
 
-void check_coverage(const Plan& plan, const AuditScope& scope, const std::set<std::pair<int, std::string>>& files_ran,
+void check_coverage(const Plan& plan, const AuditScope& scope,
+                    const std::set<std::pair<int, std::string>>& files_ran,
                     const std::map<std::string_view, std::vector<Ran>>& ran, const Excused& excused,
                     AuditReport& report) {
   for (const Shard& shard : plan.shards) {
     for (const std::string& file : shard.files) {
       if (exists(scope.universe, file) && !files_ran.count({shard.index, file}) &&
           !excused_in(excused, shard.index, file, report.empty_files)) {
-        report.not_run.push_back(fmt::format("{} (shard {}): no testcase of this file", file, shard.index));
+        report.not_run.push_back(
+            fmt::format("{} (shard {}): no testcase of this file", file, shard.index));
       }
     }
     for (const Slice& slice : shard.slices) {
@@ -148,8 +151,8 @@ void check_coverage(const Plan& plan, const AuditScope& scope, const std::set<st
                           std::any_of(found->second.begin(), found->second.end(),
                                       [&](const Ran& one) { return one.shard == shard.index; });
         if (!here && !excused_in(excused, shard.index, test, report.gone_tests)) {
-          report.not_run.push_back(
-              fmt::format("{} (shard {}, slice {}/{})", test, shard.index, slice.index, slice.count));
+          report.not_run.push_back(fmt::format("{} (shard {}, slice {}/{})", test, shard.index,
+                                               slice.index, slice.count));
         }
       }
     }
@@ -158,7 +161,8 @@ void check_coverage(const Plan& plan, const AuditScope& scope, const std::set<st
 
 }  // namespace
 
-AuditReport audit_run(const Plan& plan, const std::vector<std::vector<const JunitReport*>>& by_shard,
+AuditReport audit_run(const Plan& plan,
+                      const std::vector<std::vector<const JunitReport*>>& by_shard,
                       const AuditScope& scope) {
   AuditReport report;
   const Ownership ownership(plan);

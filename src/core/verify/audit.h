@@ -32,12 +32,15 @@ struct ShardMeasure {
 };
 
 struct AuditReport {
-  std::vector<int> missing_reports;     // shards that left no report
-  std::vector<std::string> not_run;     // "tests/a.py::t (shard 2, slice 1/2)", "tests/b.py (shard 1)"
-  std::vector<std::string> ran_twice;   // "tests/a.py::t: shard 1 (r1.xml:3:5), shard 2 (r2.xml:4:5)"
-  std::vector<std::string> wrong_shard; // "tests/a.py::t ran in shard 2 (r2.xml:4:5); its shard is 1"
-  std::vector<std::string> out_of_scope;  // "tests/x.py::t ran in shard 2 (r2.xml:4:5): ... scope ..."
-  std::size_t unresolved = 0;           // testcases that name no known test file: not auditable
+  std::vector<int> missing_reports;  // shards that left no report
+  std::vector<std::string> not_run;  // "tests/a.py::t (shard 2, slice 1/2)", "tests/b.py (shard 1)"
+  std::vector<std::string>
+      ran_twice;  // "tests/a.py::t: shard 1 (r1.xml:3:5), shard 2 (r2.xml:4:5)"
+  std::vector<std::string>
+      wrong_shard;  // "tests/a.py::t ran in shard 2 (r2.xml:4:5); its shard is 1"
+  std::vector<std::string>
+      out_of_scope;            // "tests/x.py::t ran in shard 2 (r2.xml:4:5): ... scope ..."
+  std::size_t unresolved = 0;  // testcases that name no known test file: not auditable
   // Not failures: listed tests the shard's plugin saw were gone (not collected) when it ran,
   // and whole files that gave pytest no item (the report's shardplan_gone/_empty properties).
   std::size_t gone_tests = 0;
@@ -50,7 +53,8 @@ struct AuditReport {
 };
 
 // `by_shard[i]` holds the reports of shard i + 1; its size must be plan.shard_count.
-AuditReport audit_run(const Plan& plan, const std::vector<std::vector<const JunitReport*>>& by_shard,
+AuditReport audit_run(const Plan& plan,
+                      const std::vector<std::vector<const JunitReport*>>& by_shard,
                       const AuditScope& scope = {});
 
 }  // namespace shardplan

@@ -25,8 +25,8 @@ void check_shard_list(const Plan& plan, std::vector<std::string>& errors) {
   for (std::size_t i = 0; i < plan.shards.size(); ++i) {
     const Shard& shard = plan.shards[i];
     if (shard.index != static_cast<int>(i) + 1) {
-      errors.push_back(fmt::format("shard at position {} has index {}, expected {}", i + 1,
-                                   shard.index, i + 1));
+      errors.push_back(
+          fmt::format("shard at position {} has index {}, expected {}", i + 1, shard.index, i + 1));
     }
     if (shard.files.empty() && shard.slices.empty()) {
       errors.push_back(fmt::format("shard {} is empty", shard.index));
@@ -34,7 +34,8 @@ void check_shard_list(const Plan& plan, std::vector<std::string>& errors) {
   }
 }
 
-void check_slices_of(const std::string& file, const SliceSeen& seen, std::vector<std::string>& errors) {
+void check_slices_of(const std::string& file, const SliceSeen& seen,
+                     std::vector<std::string>& errors) {
   const int count = seen.slices.front()->count;
   std::set<int> indexes, shards(seen.shards.begin(), seen.shards.end());
   std::set<std::string> tests;
@@ -42,10 +43,13 @@ void check_slices_of(const std::string& file, const SliceSeen& seen, std::vector
   for (const Slice* slice : seen.slices) {
     indexes.insert(slice->index);
     owners += slice->owner ? 1 : 0;
-    if (slice->count != count) errors.push_back(fmt::format("{}: slices disagree on their count", file));
+    if (slice->count != count)
+      errors.push_back(fmt::format("{}: slices disagree on their count", file));
     for (const std::string& test : slice->tests) {
-      if (file_of(test) != file) errors.push_back(fmt::format("{}: slice lists '{}' of another file", file, test));
-      if (!tests.insert(test).second) errors.push_back(fmt::format("{}: test '{}' is in two slices", file, test));
+      if (file_of(test) != file)
+        errors.push_back(fmt::format("{}: slice lists '{}' of another file", file, test));
+      if (!tests.insert(test).second)
+        errors.push_back(fmt::format("{}: test '{}' is in two slices", file, test));
     }
   }
   if (static_cast<int>(seen.slices.size()) != count || static_cast<int>(indexes.size()) != count ||
@@ -53,8 +57,10 @@ void check_slices_of(const std::string& file, const SliceSeen& seen, std::vector
     errors.push_back(fmt::format("{}: expected slices 1..{} once each, found {}", file, count,
                                  seen.slices.size()));
   }
-  if (shards.size() != seen.shards.size()) errors.push_back(fmt::format("{}: two slices share a shard", file));
-  if (owners != 1) errors.push_back(fmt::format("{}: {} slices are marked owner, expected 1", file, owners));
+  if (shards.size() != seen.shards.size())
+    errors.push_back(fmt::format("{}: two slices share a shard", file));
+  if (owners != 1)
+    errors.push_back(fmt::format("{}: {} slices are marked owner, expected 1", file, owners));
 }
 
 }  // namespace
@@ -62,8 +68,9 @@ void check_slices_of(const std::string& file, const SliceSeen& seen, std::vector
 std::vector<ExposedShard> exposed_shards(const Plan& plan) {
   std::vector<ExposedShard> out;
   for (const Shard& shard : plan.shards) {
-    const bool durable = !shard.files.empty() ||
-                         std::any_of(shard.slices.begin(), shard.slices.end(), [](const Slice& s) { return s.owner; });
+    const bool durable =
+        !shard.files.empty() || std::any_of(shard.slices.begin(), shard.slices.end(),
+                                            [](const Slice& s) { return s.owner; });
     if (durable || shard.slices.empty()) continue;
     ExposedShard exposed{shard.index, 0, {}};
     for (const Slice& slice : shard.slices) {
@@ -92,7 +99,8 @@ std::vector<std::string> check_structure(const Plan& plan) {
       errors.push_back(fmt::format("{} is planned {} times (shards {})", file, shards.size(),
                                    fmt::join(shards, ", ")));
     }
-    if (sliced.count(file)) errors.push_back(fmt::format("{} is planned whole and as slices", file));
+    if (sliced.count(file))
+      errors.push_back(fmt::format("{} is planned whole and as slices", file));
   }
   for (const auto& [file, seen] : sliced) check_slices_of(file, seen, errors);
   return errors;
@@ -122,6 +130,5 @@ CheckReport check_plan(const Plan& plan, const std::vector<std::string>& univers
   }
   return report;
 }
-
 
 }  // namespace shardplan

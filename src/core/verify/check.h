@@ -43,5 +43,4 @@ std::vector<std::string> check_structure(const Plan& plan);
 CheckReport check_plan(const Plan& plan, const std::vector<std::string>& universe,
                        const std::vector<std::string>& doctest_modules = {});
 
-
 }  // namespace shardplan

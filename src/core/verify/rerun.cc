@@ -11,7 +11,8 @@ std::vector<RerunItem> failed_tests(const std::vector<JunitReport>& reports) {
   std::map<std::string, double> failed;
   for (const JunitReport& report : reports) {
     for (const JunitCase& test : report.cases) {
-      if (test.outcome == Outcome::failed || test.outcome == Outcome::error) failed[test.id] += test.seconds;
+      if (test.outcome == Outcome::failed || test.outcome == Outcome::error)
+        failed[test.id] += test.seconds;
     }
   }
   std::vector<RerunItem> items;
