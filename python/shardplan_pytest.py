@@ -10,6 +10,16 @@ same file. Standard library only, and one self-contained module on purpose.
       fnv1a64(path) % N + 1. Every collected item gets one shard, whichever collector made it
       (test modules, doctest modules and text files, other plugins' files). See
       docs/plan-format.md.
+  --shardplan-splits=N --shardplan-group=G
+      Plan in this job, then run group G (1-based) of N exactly as --shardplan=PLAN
+      --shardplan-shard=G would: the shardplan binary plans the files pytest would collect here
+      (same invocation directory, arguments, PYTEST_ADDOPTS, ini addopts) from
+      --shardplan-durations (default .test_durations at the rootdir). No plan artifact is needed;
+      every job prints the plan's digest, and --shardplan-write-plan=PATH keeps the plan for
+      `shardplan audit`. Under pytest-xdist the controller plans once and hands the plan to
+      its workers. Without pytest-split installed, pytest-split's --splits, --group,
+      --durations-path, --store-durations and --clean-durations mean the same
+      (docs/pytest-split.md).
   --shardplan-store-durations=FILE
       Merge the measured seconds of every test (setup + call + teardown) into FILE, a
       pytest-split compatible JSON object {node id: seconds}, written atomically.
@@ -20,11 +30,16 @@ PYTEST_DONT_REWRITE: nothing here asserts, and tests may import this module befo
 """
 
 import fnmatch
+import importlib.util
 import json
 import posixpath
 import os
+import shlex
+import shutil
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -281,6 +296,11 @@ def load_plan(path, shard):
             raw = stream.read()
     except OSError as error:
         raise PlanError("cannot read the plan: %s" % (error.strerror or error))
+    return decode_plan(raw, shard)
+
+
+def decode_plan(raw, shard):
+    """The ShardView of `shard` from the plan's bytes."""
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
@@ -577,9 +597,10 @@ def locate_root(config, view):
 class DurationStore:
     """Registered only when --shardplan-store-durations is given."""
 
-    def __init__(self, config, path):
+    def __init__(self, config, path, clean=False):
         self.config = config
         self.path = path
+        self.clean = clean  # pytest-split's --clean-durations: keep only this run's tests
         self.durations = {}
         self.messages = []  # printed in the terminal summary, after the file is written
 
@@ -592,7 +613,7 @@ class DurationStore:
     def pytest_sessionfinish(self, session):
         if hasattr(self.config, "workerinput"):
             return  # an xdist worker: the controller sees every report and writes the file
-        merged, problem = read_durations(self.path)
+        merged, problem = ({}, None) if self.clean else read_durations(self.path)
         merged.update(self.durations)
         write_atomically(self.path, json.dumps(merged, sort_keys=True, indent=4) + "\n")
         if problem:
@@ -625,12 +646,15 @@ def read_durations(path):
             if isinstance(v, (int, float)) and not isinstance(v, bool)}, None
 
 
-def write_atomically(path, text):
+def write_atomically(path, content):
+    """Writes `content` (str as UTF-8, or bytes as they are) to a temporary file beside `path`
+    and renames it over `path`, so a reader never sees half a file."""
     directory = os.path.dirname(os.path.abspath(path))
     handle, temp = tempfile.mkstemp(prefix=".shardplan-", suffix=".tmp", dir=directory)
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         umask = os.umask(0)
@@ -646,6 +670,302 @@ def write_atomically(path, text):
 
 
 # ---------------------------------------------------------------------------------------------
+# Planning in the job: --shardplan-splits N --shardplan-group G
+
+# This plugin's options (and pytest-split's) that take a value: the binary reads the pytest
+# arguments it is given for collection, and would take such a value for a path.
+_OWN_VALUE_OPTIONS = frozenset((
+    "--shardplan", "--shardplan-shard", "--shardplan-store-durations", "--shardplan-splits",
+    "--shardplan-group", "--shardplan-durations", "--shardplan-write-plan", "--shardplan-binary",
+    "--splits", "--group", "--durations-path", "--splitting-algorithm"))
+_OWN_FLAGS = frozenset(("--store-durations", "--clean-durations"))
+# Set to 0 to keep pytest-split's option names free (a conftest.py that defines --group).
+ALIASES_ENV = "SHARDPLAN_SPLIT_ALIASES"
+BINARY_ENV = "SHARDPLAN_BINARY"
+WORKER_PLAN_KEY = "shardplan_plan"  # xdist workerinput: the controller's plan, as text
+
+
+def without_own_options(args):
+    """`args` without the options of this plugin and of pytest-split (everything after a bare
+    '--' is a path and stays)."""
+    out, i = [], 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            out.extend(args[i:])
+            break
+        name, equals, _ = arg.partition("=")
+        if name in _OWN_VALUE_OPTIONS:
+            i += 1 if equals else 2
+        elif arg in _OWN_FLAGS:
+            i += 1
+        else:
+            out.append(arg)
+            i += 1
+    return out
+
+
+def split_plugin_installed():
+    """Whether pytest-split can be imported (not imported here): it defines --splits, --group
+    and --durations-path itself, and two definitions of one option break pytest's parser."""
+    try:
+        return importlib.util.find_spec("pytest_split") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def split_aliases_wanted():
+    return os.environ.get(ALIASES_ENV, "1") != "0" and not split_plugin_installed()
+
+
+def _option(config, *names):
+    """(value, flag) of the first of `names` ((dest, flag) pairs) that was given, else (None, None)."""
+    for dest, flag in names:
+        value = config.getoption(dest, None)
+        if value is not None:
+            return value, flag
+    return None, None
+
+
+def _one_value(config, own, alias):
+    """The value of an option that also has a pytest-split alias; both given must agree."""
+    mine, theirs = config.getoption(own[0], None), config.getoption(alias[0], None)
+    if mine is not None and theirs is not None and mine != theirs:
+        raise pytest.UsageError("shardplan: %s=%s and %s=%s disagree: give one of them"
+                                % (own[1], mine, alias[1], theirs))
+    return _option(config, own, alias)
+
+
+def in_job_request(config):
+    """(N, G) when this job is to plan for itself, None when not; a UsageError for a bad or
+    contradictory combination of options."""
+    algorithm = config.getoption("shardplan_split_algorithm", None)
+    if algorithm is not None:
+        raise pytest.UsageError(
+            "shardplan: --splitting-algorithm=%s cannot be honoured: shardplan has one planner "
+            "(whole files balanced by their durations, a file cut into slices only when that "
+            "lowers the slowest group). Drop the option, or install pytest-split to use its "
+            "algorithms (docs/pytest-split.md)" % algorithm)
+    splits, splits_flag = _one_value(config, ("shardplan_splits", "--shardplan-splits"),
+                                     ("shardplan_split_splits", "--splits"))
+    group, group_flag = _one_value(config, ("shardplan_group", "--shardplan-group"),
+                                   ("shardplan_split_group", "--group"))
+    if splits is None and group is None:
+        return None
+    if group is None:
+        raise pytest.UsageError("shardplan: %s=%d needs --shardplan-group=G, the 1-based group "
+                                "this job runs (1..%d)" % (splits_flag, splits, splits))
+    if splits is None:
+        raise pytest.UsageError("shardplan: %s=%d needs --shardplan-splits=N, the number of "
+                                "groups the suite is split into" % (group_flag, group))
+    if splits < 1:
+        raise pytest.UsageError("shardplan: %s=%d: the number of groups must be at least 1"
+                                % (splits_flag, splits))
+    if not 1 <= group <= splits:
+        raise pytest.UsageError("shardplan: %s=%d is outside 1..%d (%s=%d): the first group "
+                                "is 1" % (group_flag, group, splits, splits_flag, splits))
+    if config.getoption("shardplan", None) or config.getoption("shardplan_shard", None):
+        raise pytest.UsageError(
+            "shardplan: %s/%s plan in this job and --shardplan/--shardplan-shard run a plan "
+            "made before: use one form or the other" % (splits_flag, group_flag))
+    return splits, group
+
+
+def _executable(path):
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+def _bundled_binary():
+    """The binary inside the installed shardplan wheel (shardplan/_bin/shardplan), located
+    without importing the package."""
+    try:
+        spec = importlib.util.find_spec("shardplan")
+    except (ImportError, ValueError):
+        return None
+    name = "shardplan.exe" if os.name == "nt" else "shardplan"
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        candidate = os.path.join(location, "_bin", name)
+        if _executable(candidate):
+            return candidate
+    return None
+
+
+def find_binary(config):
+    """The shardplan binary: --shardplan-binary, $SHARDPLAN_BINARY, the wheel's, then PATH's."""
+    invocation = str(config.invocation_params.dir)
+    for value, source in ((config.getoption("shardplan_binary", None), "--shardplan-binary"),
+                          (os.environ.get(BINARY_ENV) or None, BINARY_ENV)):
+        if value is None:
+            continue
+        found = (os.path.join(invocation, value) if os.sep in value or (os.altsep and os.altsep in value)
+                 else shutil.which(value))
+        if found and _executable(found):
+            return found
+        raise pytest.UsageError("shardplan: %s=%s is not an executable file: point it at the "
+                                "shardplan binary" % (source, value))
+    found = _bundled_binary() or shutil.which("shardplan")
+    if found:
+        return found
+    raise pytest.UsageError(
+        "shardplan: --shardplan-splits plans in this job with the shardplan binary, and there is "
+        "none: not in $%s, not in an installed shardplan package (shardplan/_bin/shardplan), "
+        "not on PATH. Install the shardplan wheel (pip install shardplan), or set %s=/path/to/"
+        "shardplan, or pass --shardplan-binary=PATH" % (BINARY_ENV, BINARY_ENV))
+
+
+def durations_source(config):
+    """The timings file: as given (relative to the invocation directory), else .test_durations
+    at the rootdir, else in the invocation directory (pytest-split's default), else the
+    rootdir's (which may not exist)."""
+    given, _ = _one_value(config, ("shardplan_durations", "--shardplan-durations"),
+                          ("shardplan_split_durations_path", "--durations-path"))
+    invocation = Path(config.invocation_params.dir)
+    if given is not None:
+        return invocation / given
+    candidates = [Path(config.rootpath) / ".test_durations", invocation / ".test_durations"]
+    return next((path for path in candidates if path.is_file()), candidates[0])
+
+
+def _pytest_major():
+    return min(max(_pytest_version()[0], 7), 9)
+
+
+def _shell_words(text):
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return None  # pytest reports the broken quoting itself
+
+
+def _planning_environment():
+    """This process's environment, with our options taken out of PYTEST_ADDOPTS."""
+    env = dict(os.environ)
+    words = _shell_words(env.get("PYTEST_ADDOPTS", ""))
+    if words:
+        kept = without_own_options(words)
+        if kept != words:
+            env["PYTEST_ADDOPTS"] = " ".join(shlex.quote(word) for word in kept)
+    return env
+
+
+def planning_arguments(config):
+    """pytest's command line without our options; when the ini addopts hold one of them, an
+    -o addopts= override without it (the binary reads the ini addopts itself)."""
+    args = without_own_options([str(arg) for arg in config.invocation_params.args])
+    try:
+        ini = [str(word) for word in config.getini("addopts")]
+    except (ValueError, KeyError):
+        ini = []
+    kept = without_own_options(ini)
+    if kept != ini:
+        args = ["-o", "addopts=" + " ".join(shlex.quote(word) for word in kept)] + args
+    return args
+
+
+def run_planner(config, splits):
+    """Plans `splits` shards with the binary, as `shardplan plan` run by hand in the invocation
+    directory with the same pytest arguments would; returns (plan bytes, planner, elapsed s)."""
+    binary = find_binary(config)
+    durations = durations_source(config)
+    command = [binary, "plan", "--shards", str(splits), "--root", ".",
+               "--pytest-version", str(_pytest_major())]
+    if durations.is_file():
+        command += ["--durations", str(durations)]
+    command += ["--"] + planning_arguments(config)
+    invocation = str(config.invocation_params.dir)
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(command, cwd=invocation, env=_planning_environment(),
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    except OSError as error:
+        raise pytest.UsageError("shardplan: cannot run %s: %s" % (binary, error.strerror or error))
+    elapsed = time.perf_counter() - start
+    stderr = proc.stderr.decode("utf-8", "replace").rstrip()
+    if proc.returncode != 0:
+        raise pytest.UsageError(
+            "shardplan: planning in this job failed (the planner exited %d):\n%s\n"
+            "shardplan: the command was: cd %s && %s" % (
+                proc.returncode, stderr or "(no message)", shlex.quote(invocation),
+                " ".join(shlex.quote(word) for word in command)))
+    planner = PlannerRun(binary, durations if durations.is_file() else None, elapsed,
+                         [line for line in stderr.splitlines()
+                          if line.startswith("shardplan: warning:")])
+    return proc.stdout, planner
+
+
+class PlannerRun:
+    def __init__(self, binary, durations, elapsed, warnings):
+        self.binary = binary
+        self.durations = durations  # None: there was no timings file
+        self.elapsed = elapsed
+        self.warnings = warnings
+
+
+class InJobPlan:
+    """Registered where the plan was made (a lone pytest or the xdist controller): hands the
+    plan to xdist's workers, which never plan, and says in the header how it was made."""
+
+    def __init__(self, raw, lines):
+        self.raw = raw
+        self.lines = lines
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node):
+        node.workerinput[WORKER_PLAN_KEY] = self.raw.decode("utf-8")
+
+    def pytest_report_header(self, config):
+        return self.lines
+
+    def pytest_terminal_summary(self, terminalreporter):
+        for line in self.lines:
+            terminalreporter.write_line(line)
+
+
+def _header_lines(config, splits, raw, planner, written):
+    invocation = Path(config.invocation_params.dir)
+    try:
+        files = json.loads(raw.decode("utf-8"))["universe"]["files"]
+    except (ValueError, KeyError, TypeError):
+        files = "?"
+    if planner.durations is None:
+        timings = "no timings (%s does not exist: every file weighs the same; record them " \
+                  "with --shardplan-store-durations)" % durations_source(config)
+    else:
+        timings = "timings %s" % _relative_posix(planner.durations, invocation)
+    lines = ["shardplan: planned here: %d groups of %s files from %s in %.0f ms (%s)"
+             % (splits, files, timings, planner.elapsed * 1000, planner.binary)]
+    lines.extend(planner.warnings)
+    if written:
+        lines.append("shardplan: wrote this job's plan to %s" % written)
+    return lines
+
+
+def _configure_in_job(config, splits, group):
+    """Plans (or, in an xdist worker, takes the controller's plan) and runs group `group`."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        raw = workerinput.get(WORKER_PLAN_KEY)
+        if raw is None:
+            raise pytest.UsageError("shardplan: this xdist worker got no plan from its "
+                                    "controller: is the shardplan plugin loaded there?")
+        _start_shard(config, raw.encode("utf-8"), group, "the controller's plan")
+        return
+    raw, planner = run_planner(config, splits)
+    written = config.getoption("shardplan_write_plan", None)
+    if written:
+        written = str(Path(config.invocation_params.dir) / written)
+        try:
+            write_atomically(written, raw)
+        except OSError as error:
+            raise pytest.UsageError("shardplan: --shardplan-write-plan: cannot write %s: %s"
+                                    % (written, error.strerror or error))
+    config.pluginmanager.register(InJobPlan(raw, _header_lines(config, splits, raw, planner,
+                                                              written)), "shardplan-in-job")
+    _start_shard(config, raw, group, "the plan made in this job")
+
+
+# ---------------------------------------------------------------------------------------------
 # Entry points
 
 
@@ -657,6 +977,40 @@ def pytest_addoption(parser):
                     help="1-based shard of the plan to run")
     group.addoption("--shardplan-store-durations", metavar="FILE", default=None,
                     help="merge measured test durations into FILE (pytest-split format)")
+    group.addoption("--shardplan-splits", metavar="N", type=int, default=None,
+                    help="plan N groups in this job (no plan file needed); requires "
+                         "--shardplan-group")
+    group.addoption("--shardplan-group", metavar="G", type=int, default=None,
+                    help="1-based group to run of --shardplan-splits N")
+    group.addoption("--shardplan-durations", metavar="PATH", default=None,
+                    help="timings to plan with (pytest-split format; default: .test_durations "
+                         "at the rootdir)")
+    group.addoption("--shardplan-write-plan", metavar="PATH", default=None,
+                    help="also write the plan made in this job to PATH, for `shardplan audit`")
+    group.addoption("--shardplan-binary", metavar="PATH", default=None,
+                    help="the shardplan binary that plans (default: $SHARDPLAN_BINARY, the "
+                         "installed wheel's, then PATH's)")
+    if split_aliases_wanted():
+        _add_split_aliases(parser)
+
+
+def _add_split_aliases(parser):
+    """pytest-split's options, for its users, while pytest-split is not installed."""
+    group = parser.getgroup("shardplan-split", "pytest-split's options, served by shardplan "
+                                               "(pytest-split is not installed)")
+    group.addoption("--splits", dest="shardplan_split_splits", type=int, default=None,
+                    help="same as --shardplan-splits")
+    group.addoption("--group", dest="shardplan_split_group", type=int, default=None,
+                    help="same as --shardplan-group (the first group is 1)")
+    group.addoption("--durations-path", dest="shardplan_split_durations_path", default=None,
+                    help="same as --shardplan-durations; with --store-durations, where to store")
+    group.addoption("--store-durations", dest="shardplan_split_store", action="store_true",
+                    default=False, help="store durations into --durations-path (merged)")
+    group.addoption("--clean-durations", dest="shardplan_split_clean", action="store_true",
+                    default=False,
+                    help="with --store-durations: keep only the tests of this run")
+    group.addoption("--splitting-algorithm", dest="shardplan_split_algorithm", default=None,
+                    help="not supported: shardplan has one planner (refused with a message)")
 
 
 def _configure_shard(config):
@@ -669,6 +1023,20 @@ def _configure_shard(config):
         root = locate_root(config, view)
     except PlanError as error:
         raise pytest.UsageError("shardplan: %s: %s" % (plan_path, error))
+    _register_shard(config, view, root)
+
+
+def _start_shard(config, raw, shard, source):
+    """Runs shard `shard` of the plan `raw` (bytes) exactly as --shardplan would."""
+    try:
+        view = decode_plan(raw, shard)
+        root = locate_root(config, view)
+    except PlanError as error:
+        raise pytest.UsageError("shardplan: %s: %s" % (source, error))
+    _register_shard(config, view, root)
+
+
+def _register_shard(config, view, root):
     check_arguments(config, view, root)
     config.pluginmanager.register(ShardPlugin(config, view, root), "shardplan-shard")
 
@@ -706,13 +1074,28 @@ def _pytest_version():
 
 
 def pytest_configure(config):
-    if config.getoption("shardplan", None) and _pytest_version() < MIN_PYTEST:
+    in_job = in_job_request(config)
+    if (config.getoption("shardplan", None) or in_job) and _pytest_version() < MIN_PYTEST:
         raise pytest.UsageError("shardplan: pytest %s is too old: the plugin needs pytest %d.%d or "
                                 "newer (tested with 7.2, 8.4 and 9.1)"
                                 % ((pytest.__version__,) + MIN_PYTEST))
-    if config.getoption("shardplan", None):
+    if in_job:
+        _configure_in_job(config, *in_job)
+    elif config.getoption("shardplan", None):
         _configure_shard(config)
+    _configure_durations_store(config)
+
+
+def _configure_durations_store(config):
     durations = config.getoption("shardplan_store_durations", None)
+    split_store = config.getoption("shardplan_split_store", False)
+    if durations and split_store:
+        raise pytest.UsageError("shardplan: --shardplan-store-durations=%s and --store-durations "
+                                "both store durations: give one of them" % durations)
     if durations:
         path = os.path.join(str(config.invocation_params.dir), durations)
         config.pluginmanager.register(DurationStore(config, path), "shardplan-durations")
+    elif split_store:
+        path = str(durations_source(config))
+        clean = config.getoption("shardplan_split_clean", False)
+        config.pluginmanager.register(DurationStore(config, path, clean), "shardplan-durations")
