@@ -797,8 +797,9 @@ def find_binary(config):
                           (os.environ.get(BINARY_ENV) or None, BINARY_ENV)):
         if value is None:
             continue
-        found = (os.path.join(invocation, value) if os.sep in value or (os.altsep and os.altsep in value)
-                 else shutil.which(value))
+        found = os.path.join(invocation, value)  # a path, else a command on PATH
+        if not _executable(found) and os.path.basename(value) == value:
+            found = shutil.which(value)
         if found and _executable(found):
             return found
         raise pytest.UsageError("shardplan: %s=%s is not an executable file: point it at the "
