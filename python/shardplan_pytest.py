@@ -190,6 +190,7 @@ class ShardView:
         self.slices = {}  # file -> Slice of this shard
         self.elsewhere = set()  # files (whole or sliced) that only other shards run
         self.listed = {}  # sliced file -> node ids that any slice of it lists
+        self.universe_files = None  # how many files the plan knows, as it says
 
     def verdict(self, rel_path):
         if rel_path in self.files:
@@ -263,6 +264,8 @@ def parse_plan(data, shard):
     scope = _read_scope(data)
 
     view = ShardView(shard, count, digest)
+    universe = data.get("universe")
+    view.universe_files = universe.get("files") if isinstance(universe, dict) else None
     owners = {}
     for position, entry in enumerate(shards, 1):
         where = "shards[%d]" % (position - 1)
@@ -719,7 +722,8 @@ def split_aliases_wanted():
 
 
 def _option(config, *names):
-    """(value, flag) of the first of `names` ((dest, flag) pairs) that was given, else (None, None)."""
+    """(value, flag) of the first of `names`, (dest, flag) pairs, that was given; else
+    (None, None)."""
     for dest, flag in names:
         value = config.getoption(dest, None)
         if value is not None:
@@ -907,9 +911,9 @@ class InJobPlan:
     """Registered where the plan was made (a lone pytest or the xdist controller): hands the
     plan to xdist's workers, which never plan, and says in the header how it was made."""
 
-    def __init__(self, raw, lines):
+    def __init__(self, raw):
         self.raw = raw
-        self.lines = lines
+        self.lines = []
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node):
@@ -923,19 +927,16 @@ class InJobPlan:
             terminalreporter.write_line(line)
 
 
-def _header_lines(config, splits, raw, planner, written):
+def _header_lines(config, splits, files, planner, written):
     invocation = Path(config.invocation_params.dir)
-    try:
-        files = json.loads(raw.decode("utf-8"))["universe"]["files"]
-    except (ValueError, KeyError, TypeError):
-        files = "?"
     if planner.durations is None:
         timings = "no timings (%s does not exist: every file weighs the same; record them " \
                   "with --shardplan-store-durations)" % durations_source(config)
     else:
         timings = "timings %s" % _relative_posix(planner.durations, invocation)
     lines = ["shardplan: planned here: %d groups of %s files from %s in %.0f ms (%s)"
-             % (splits, files, timings, planner.elapsed * 1000, planner.binary)]
+             % (splits, "?" if files is None else files, timings, planner.elapsed * 1000,
+                planner.binary)]
     lines.extend(planner.warnings)
     if written:
         lines.append("shardplan: wrote this job's plan to %s" % written)
@@ -961,9 +962,10 @@ def _configure_in_job(config, splits, group):
         except OSError as error:
             raise pytest.UsageError("shardplan: --shardplan-write-plan: cannot write %s: %s"
                                     % (written, error.strerror or error))
-    config.pluginmanager.register(InJobPlan(raw, _header_lines(config, splits, raw, planner,
-                                                              written)), "shardplan-in-job")
-    _start_shard(config, raw, group, "the plan made in this job")
+    in_job = InJobPlan(raw)
+    config.pluginmanager.register(in_job, "shardplan-in-job")  # its header comes first
+    view = _start_shard(config, raw, group, "the plan made in this job")
+    in_job.lines = _header_lines(config, splits, view.universe_files, planner, written)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1035,6 +1037,7 @@ def _start_shard(config, raw, shard, source):
     except PlanError as error:
         raise pytest.UsageError("shardplan: %s: %s" % (source, error))
     _register_shard(config, view, root)
+    return view
 
 
 def _register_shard(config, view, root):

@@ -144,7 +144,8 @@ def test_config_dependent_layout_equals_the_two_step_flow(layout, plugin_env, pa
 
 def run_groups_and_audit(cwd, env, shards, *extra):
     for group in range(1, shards + 1):
-        proc = run_pytest(cwd, env, "-q", f"--shardplan-splits={shards}", f"--shardplan-group={group}",
+        proc = run_pytest(cwd, env, "-q", f"--shardplan-splits={shards}",
+                          f"--shardplan-group={group}",
                           f"--shardplan-write-plan=job-{group}.json",
                           f"--junitxml=reports/shard-{group}.xml", *extra)
         assert proc.returncode == 0, proc.stdout + proc.stderr

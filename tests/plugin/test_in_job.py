@@ -87,7 +87,8 @@ def usage_error(pytester, *args):
     (["--shardplan-splits=4", "--shardplan-group=1", "tests"], ["tests"]),
     (["--splits", "2", "--group", "1", "--durations-path", "d", "-q"], ["-q"]),
     (["--store-durations", "--clean-durations", "-x"], ["-x"]),
-    (["--shardplan-write-plan", "p.json", "--shardplan-binary=b", "--shardplan-durations", "d"], []),
+    (["--shardplan-write-plan", "p.json", "--shardplan-binary=b", "--shardplan-durations", "d"],
+     []),
     (["-p", "shardplan_pytest", "--", "--shardplan-splits"], ["-p", "shardplan_pytest", "--",
                                                               "--shardplan-splits"]),
 ])
