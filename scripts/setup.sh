@@ -9,7 +9,11 @@ packages=(
   clang clang-format libclang-rt-14-dev
   python3 python3-pytest python3-pytest-xdist
   chromium python3-networkx
+  python3-setuptools python3-wheel python3-pip python3-venv dpkg-dev binutils
 )
+# The release build fetches simdjson's amalgamation with npm (cmake/StaticDeps.cmake); Node's
+# own installer may already have brought npm, else Debian's package does.
+command -v npm >/dev/null || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

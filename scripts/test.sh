@@ -13,6 +13,15 @@ if command -v clang-format >/dev/null; then
   git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'bench/*.h' \
     | xargs clang-format --dry-run --Werror
 fi
+# Release artifacts (issue #12): the static binary built once (`dist` preset, the binary target
+# only), the wheel and the .deb made from it; the dev preset's ctest tests them (tests/package,
+# told where they are by these variables, and failing when one is missing).
+echo "== release artifacts ==" >&2
+SHARDPLAN_DIST_BIN=$(bash scripts/dist-binary.sh)
+SHARDPLAN_WHEEL=$(bash scripts/wheel.sh)
+SHARDPLAN_DEB=$(bash scripts/deb.sh)
+SHARDPLAN_PACKAGE_TESTS=required
+export SHARDPLAN_DIST_BIN SHARDPLAN_WHEEL SHARDPLAN_DEB SHARDPLAN_PACKAGE_TESTS
 for preset in $presets; do
   echo "== preset $preset ==" >&2
   cmake --preset "$preset" >/dev/null

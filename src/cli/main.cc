@@ -2,6 +2,7 @@
 // subcommand table to CLI11 and maps failures to the documented exit codes.
 #include <fmt/format.h>
 
+#include "build_info.h"  // generated at build time: SHARDPLAN_COMMIT
 #include "cli/commands.h"
 #include "cli/common.h"
 
@@ -45,6 +46,11 @@ std::string command_names() {
   return names;
 }
 
+// `shardplan --version`: the version (project(VERSION) in CMakeLists.txt) and the commit the
+// binary was built from ("unknown" when built outside a git work tree).
+constexpr const char* kVersionLine =
+    "shardplan " SHARDPLAN_VERSION " (commit " SHARDPLAN_COMMIT ")";
+
 constexpr const char* kFooter =
     "Exit codes: 0 ok; 1 invalid input or a failed check; 2 usage error or a request that "
     "cannot be met; 'run' exits with its command's code.";
@@ -55,7 +61,7 @@ int main(int argc, char** argv) {
   using namespace shardplan::cli;
   CLI::App app{"shardplan " SHARDPLAN_VERSION ": split a pytest suite into N balanced CI shards"};
   app.footer(kFooter);
-  app.set_version_flag("--version", SHARDPLAN_VERSION);
+  app.set_version_flag("--version", kVersionLine);
   app.require_subcommand(1);
   std::vector<std::pair<CLI::App*, Runner>> runners;
   for (const Command& command : commands()) {

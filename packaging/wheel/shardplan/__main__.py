@@ -1,0 +1,6 @@
+"""`python -m shardplan ARGS...` runs the bundled binary, like the `shardplan` command."""
+import sys
+
+from shardplan import main
+
+sys.exit(main())
