@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/plan/pack.h"
+#include "core/plan/secure.h"
 #include "core/plan/slicing.h"
 #include "core/plan/tolerances.h"
 
@@ -836,8 +837,31 @@ Plan assemble_plan(const PlanContext& context, const Layout& layout) {
   }
   for (const Shard& shard : plan.shards)
     plan.makespan = std::max(plan.makespan, shard.predicted_seconds);
-  spread_owners(plan);
   return plan;
+}
+
+// The layout as a plan whose every shard holds durable work where the files allow it (see
+// secure.h). Returns whether securing moved work, which may have raised the makespan.
+std::pair<Plan, bool> assemble_secured(const PlanContext& context, const Layout& layout) {
+  Plan plan = assemble_plan(context, layout);
+  const std::vector<FileWork>& files = context.work.files;
+  const auto file_at = [&](std::string_view path) {
+    return static_cast<std::size_t>(
+        std::lower_bound(files.begin(), files.end(), path,
+                         [](const FileWork& f, std::string_view p) { return f.path < p; }) -
+        files.begin());
+  };
+  const PieceWeights weights{
+      [&](const std::string& path) { return context.file_weight(file_at(path)); },
+      [&](const std::string& id) {
+        const std::vector<TestTiming>& tests = files[file_at(file_of(id))].tests;
+        return std::lower_bound(tests.begin(), tests.end(), id,
+                                [](const TestTiming& t, const std::string& i) { return t.id < i; })
+            ->seconds;
+      },
+      [&](const std::string& path) { return context.overheads[file_at(path)]; }};
+  const Securing securing = secure_shards(plan, weights);
+  return {std::move(plan), securing.moves > 0};
 }
 
 }  // namespace
@@ -883,10 +907,14 @@ Result<Plan> make_plan(const Workload& work, const PlanOptions& options) {
     context.prepare_cutters();
     Layout sliced = best_sliced_layout(context, bound, std::max(high, bound));
     if (!chosen || sliced.packing.makespan() < chosen->packing.makespan() * (1 - kFloatSlack)) {
-      chosen = std::move(sliced);
+      auto [plan, moved] = assemble_secured(context, sliced);
+      if (!moved || !chosen) return plan;
+      // Securing moved work, so the sliced plan may have lost its lead: compare the plans.
+      Plan whole = assemble_plan(context, *chosen);
+      return plan.makespan < whole.makespan * (1 - kFloatSlack) ? plan : whole;
     }
   }
-  return assemble_plan(context, *chosen);
+  return assemble_secured(context, *chosen).first;
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/scope.h"
 
@@ -80,6 +81,15 @@ std::vector<ExposedShard> exposed_shards(const Plan& plan) {
     out.push_back(std::move(exposed));
   }
   return out;
+}
+
+std::string exposed_warning(const ExposedShard& shard) {
+  return fmt::format(
+      "shard {} runs only {} listed test(s) of {} and no whole file: if they were renamed or "
+      "deleted since the timings were recorded, it runs nothing (its output then names them); "
+      "plan with --collected FILE (the output of 'pytest --collect-only -q') to plan only tests "
+      "that exist, or with fewer shards than test files",
+      shard.shard, shard.listed_tests, fmt::join(shard.files, ", "));
 }
 
 std::vector<std::string> check_structure(const Plan& plan) {

@@ -17,13 +17,17 @@ struct NewFile {
 
 // A shard that holds no whole file and no owner slice: it runs only the tests its slices list.
 // If all of them were renamed or deleted since the timings were recorded, it collects nothing
-// and pytest exits 5. `plan --collected` rules that out; `check` warns about such shards.
+// (the plugin then says which and exits 0). The planner leaves such a shard only when the plan
+// has more shards than files (plan/secure.h); `plan --collected` rules the risk out; `plan` and
+// `check` warn about such shards.
 struct ExposedShard {
   int shard = 1;
   std::size_t listed_tests = 0;
   std::vector<std::string> files;  // the sliced files whose listed tests it depends on
 };
 std::vector<ExposedShard> exposed_shards(const Plan& plan);
+// The one warning `plan` and `check` print for `shard`: the risk and the two ways out.
+std::string exposed_warning(const ExposedShard& shard);
 
 struct CheckReport {
   std::vector<std::string> errors;    // each a complete sentence naming what and where
