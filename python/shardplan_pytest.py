@@ -329,6 +329,9 @@ class ShardPlugin:
         self.config = config
         self.view = view
         self.root = root  # the plan's root: plan paths are relative to it
+        # relative() runs for every path pytest walks: plain string work, no Path objects.
+        self.root_text = str(root)
+        self.root_prefix = self.root_text.rstrip(os.sep) + os.sep
         self.gone = {}  # sliced file of this shard -> listed ids that were not collected
         self.unplanned = set()  # files collected here that the plan does not know
         self.out_of_scope = set()  # paths left out because the plan's scope excludes them
@@ -377,16 +380,19 @@ class ShardPlugin:
             session.exitstatus = pytest.ExitCode.OK
 
     def relative(self, path):
-        """Plan-root-relative POSIX path, or None when `path` is outside the plan's root."""
-        try:
-            return Path(path).relative_to(self.root).as_posix()
-        except ValueError:
+        """Plan-root-relative POSIX path, or None when `path` (absolute and normalized, as
+        pytest's paths are) is outside the plan's root. Lexical, as Path.relative_to."""
+        text = str(path)
+        if text == self.root_text:
+            return "."
+        if not text.startswith(self.root_prefix):
             return None
+        rel = text[len(self.root_prefix):]
+        return rel if os.sep == "/" else rel.replace(os.sep, "/")
 
-    def judge(self, path):
-        """What this shard does with a collected file: WHOLE, SLICED or OTHER; None when it is
-        outside the plan's scope."""
-        rel = self.relative(path)
+    def judge(self, rel):
+        """What this shard does with the collected file `rel` (plan-root-relative, or None):
+        WHOLE, SLICED or OTHER; None when it is outside the plan's scope."""
         if rel is None or rel == "." or not self.view.scope.contains(rel):
             return None
         if self.view.is_planned(rel):
@@ -394,15 +400,15 @@ class ShardPlugin:
         return self.view.verdict(rel)
 
     def pytest_ignore_collect(self, collection_path, config):
-        path = Path(collection_path)
+        path = collection_path
         rel = self.relative(path)
-        if path.is_dir():
+        if os.path.isdir(path):
             if rel is None:  # outside the plan's root: ancestors of the root stay walkable
                 return None if _is_ancestor(path, self.root) else self.leave_out(path)
             return None if self.view.scope.may_hold("" if rel == "." else rel) else self.leave_out(path)
-        if path.name in ("__init__.py", "conftest.py"):
+        if os.path.basename(path) in ("__init__.py", "conftest.py"):
             return None  # packages and conftests are judged by their items, never skipped
-        verdict = self.judge(path)
+        verdict = self.judge(rel)
         if verdict is None:
             return self.leave_out(path)
         return True if verdict == OTHER else None
@@ -425,7 +431,7 @@ class ShardPlugin:
         kept, dropped, seen, seen_files = [], [], set(), set()
         for item in items:
             rel = self.relative(item.path)
-            verdict = self.judge(item.path)
+            verdict = self.judge(rel)
             plan_id = self.plan_id(item)
             if verdict is None:
                 self.out_of_scope.add(str(item.path))
@@ -721,23 +727,21 @@ def split_aliases_wanted():
     return os.environ.get(ALIASES_ENV, "1") != "0" and not split_plugin_installed()
 
 
-def _option(config, *names):
-    """(value, flag) of the first of `names`, (dest, flag) pairs, that was given; else
-    (None, None)."""
-    for dest, flag in names:
-        value = config.getoption(dest, None)
-        if value is not None:
-            return value, flag
-    return None, None
+def _getter(config):
+    """Reads an option by its dest (None when absent) once pytest has parsed the command line."""
+    return lambda dest: config.getoption(dest, None)
 
 
-def _one_value(config, own, alias):
-    """The value of an option that also has a pytest-split alias; both given must agree."""
-    mine, theirs = config.getoption(own[0], None), config.getoption(alias[0], None)
+def _one_value(get, own, alias):
+    """(value, flag) of an option that also has a pytest-split alias, each a (dest, flag)
+    pair; (None, None) when neither is given; both given must agree."""
+    mine, theirs = get(own[0]), get(alias[0])
     if mine is not None and theirs is not None and mine != theirs:
         raise pytest.UsageError("shardplan: %s=%s and %s=%s disagree: give one of them"
                                 % (own[1], mine, alias[1], theirs))
-    return _option(config, own, alias)
+    if mine is not None:
+        return mine, own[1]
+    return (theirs, alias[1]) if theirs is not None else (None, None)
 
 
 def in_job_request(config):
@@ -750,9 +754,10 @@ def in_job_request(config):
             "(whole files balanced by their durations, a file cut into slices only when that "
             "lowers the slowest group). Drop the option, or install pytest-split to use its "
             "algorithms (docs/pytest-split.md)" % algorithm)
-    splits, splits_flag = _one_value(config, ("shardplan_splits", "--shardplan-splits"),
+    get = _getter(config)
+    splits, splits_flag = _one_value(get, ("shardplan_splits", "--shardplan-splits"),
                                      ("shardplan_split_splits", "--splits"))
-    group, group_flag = _one_value(config, ("shardplan_group", "--shardplan-group"),
+    group, group_flag = _one_value(get, ("shardplan_group", "--shardplan-group"),
                                    ("shardplan_split_group", "--group"))
     if splits is None and group is None:
         return None
@@ -794,10 +799,10 @@ def _bundled_binary():
     return None
 
 
-def find_binary(config):
+def find_binary(config, get):
     """The shardplan binary: --shardplan-binary, $SHARDPLAN_BINARY, the wheel's, then PATH's."""
     invocation = str(config.invocation_params.dir)
-    for value, source in ((config.getoption("shardplan_binary", None), "--shardplan-binary"),
+    for value, source in ((get("shardplan_binary"), "--shardplan-binary"),
                           (os.environ.get(BINARY_ENV) or None, BINARY_ENV)):
         if value is None:
             continue
@@ -818,11 +823,11 @@ def find_binary(config):
         "shardplan, or pass --shardplan-binary=PATH" % (BINARY_ENV, BINARY_ENV))
 
 
-def durations_source(config):
+def durations_source(config, get):
     """The timings file: as given (relative to the invocation directory), else .test_durations
     at the rootdir, else in the invocation directory (pytest-split's default), else the
     rootdir's (which may not exist)."""
-    given, _ = _one_value(config, ("shardplan_durations", "--shardplan-durations"),
+    given, _ = _one_value(get, ("shardplan_durations", "--shardplan-durations"),
                           ("shardplan_split_durations_path", "--durations-path"))
     invocation = Path(config.invocation_params.dir)
     if given is not None:
@@ -867,44 +872,49 @@ def planning_arguments(config):
     return args
 
 
-def run_planner(config, splits):
-    """Plans `splits` shards with the binary, as `shardplan plan` run by hand in the invocation
-    directory with the same pytest arguments would; returns (plan bytes, planner, elapsed s)."""
-    binary = find_binary(config)
-    durations = durations_source(config)
-    command = [binary, "plan", "--shards", str(splits), "--root", ".",
-               "--pytest-version", str(_pytest_major())]
-    if durations.is_file():
-        command += ["--durations", str(durations)]
-    command += ["--"] + planning_arguments(config)
-    invocation = str(config.invocation_params.dir)
-    start = time.perf_counter()
-    try:
-        proc = subprocess.run(command, cwd=invocation, env=_planning_environment(),
-                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE)
-    except OSError as error:
-        raise pytest.UsageError("shardplan: cannot run %s: %s" % (binary, error.strerror or error))
-    elapsed = time.perf_counter() - start
-    stderr = proc.stderr.decode("utf-8", "replace").rstrip()
-    if proc.returncode != 0:
-        raise pytest.UsageError(
-            "shardplan: planning in this job failed (the planner exited %d):\n%s\n"
-            "shardplan: the command was: cd %s && %s" % (
-                proc.returncode, stderr or "(no message)", shlex.quote(invocation),
-                " ".join(shlex.quote(word) for word in command)))
-    planner = PlannerRun(binary, durations if durations.is_file() else None, elapsed,
-                         [line for line in stderr.splitlines()
-                          if line.startswith("shardplan: warning:")])
-    return proc.stdout, planner
-
-
 class PlannerRun:
-    def __init__(self, binary, durations, elapsed, warnings):
-        self.binary = binary
-        self.durations = durations  # None: there was no timings file
-        self.elapsed = elapsed
-        self.warnings = warnings
+    """One run of `shardplan plan`, as the plugin starts it: in the invocation directory, with
+    the same pytest arguments, as `shardplan plan` run there by hand. Started as early as pytest
+    allows (see pytest_load_initial_conftests) and waited for when the plan is needed."""
+
+    def __init__(self, config, splits, get):
+        self.splits = splits
+        self.binary = find_binary(config, get)
+        self.timings_path = durations = durations_source(config, get)
+        self.durations = durations if durations.is_file() else None  # None: no timings file
+        self.command = [self.binary, "plan", "--shards", str(splits), "--root", ".",
+                        "--pytest-version", str(_pytest_major())]
+        if self.durations is not None:
+            self.command += ["--durations", str(self.durations)]
+        self.command += ["--"] + planning_arguments(config)
+        self.invocation = str(config.invocation_params.dir)
+        self.started = time.perf_counter()
+        self.elapsed = self.waited = 0.0
+        self.warnings = []
+        try:
+            self.proc = subprocess.Popen(self.command, cwd=self.invocation,
+                                         env=_planning_environment(), stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as error:
+            raise pytest.UsageError("shardplan: cannot run %s: %s"
+                                    % (self.binary, error.strerror or error))
+
+    def result(self):
+        """The plan's bytes, once the planner is done; a UsageError when it failed."""
+        waiting = time.perf_counter()
+        stdout, stderr = self.proc.communicate()
+        now = time.perf_counter()
+        self.elapsed, self.waited = now - self.started, now - waiting
+        stderr = stderr.decode("utf-8", "replace").rstrip()
+        if self.proc.returncode != 0:
+            raise pytest.UsageError(
+                "shardplan: planning in this job failed (the planner exited %d):\n%s\n"
+                "shardplan: the command was: cd %s && %s" % (
+                    self.proc.returncode, stderr or "(no message)", shlex.quote(self.invocation),
+                    " ".join(shlex.quote(word) for word in self.command)))
+        self.warnings = [line for line in stderr.splitlines()
+                         if line.startswith("shardplan: warning:")]
+        return stdout
 
 
 class InJobPlan:
@@ -931,16 +941,45 @@ def _header_lines(config, splits, files, planner, written):
     invocation = Path(config.invocation_params.dir)
     if planner.durations is None:
         timings = "no timings (%s does not exist: every file weighs the same; record them " \
-                  "with --shardplan-store-durations)" % durations_source(config)
+                  "with --shardplan-store-durations)" % planner.timings_path
     else:
         timings = "timings %s" % _relative_posix(planner.durations, invocation)
-    lines = ["shardplan: planned here: %d groups of %s files from %s in %.0f ms (%s)"
-             % (splits, "?" if files is None else files, timings, planner.elapsed * 1000,
-                planner.binary)]
+    lines = ["shardplan: planned here: %d groups of %s files from %s in %.0f ms, %.0f ms of it "
+             "waited for (%s)" % (splits, "?" if files is None else files, timings,
+                                  planner.elapsed * 1000, planner.waited * 1000, planner.binary)]
     lines.extend(planner.warnings)
     if written:
         lines.append("shardplan: wrote this job's plan to %s" % written)
     return lines
+
+
+_PENDING_PLAN = pytest.StashKey()  # the PlannerRun started before pytest_configure
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    """Starts the planner as soon as pytest knows its rootdir and options, before it imports
+    the conftest.py files and configures the plugins, so planning overlaps them. Only for a
+    valid request: pytest_configure checks the options, reports errors and waits for the plan.
+    Never in an xdist worker (the controller plans)."""
+    namespace = early_config.known_args_namespace
+    if (os.environ.get("PYTEST_XDIST_WORKER") or getattr(namespace, "help", False)
+            or getattr(namespace, "version", False)):
+        return
+
+    def get(dest):
+        return getattr(namespace, dest, None)
+
+    try:
+        splits, _ = _one_value(get, ("shardplan_splits", ""), ("shardplan_split_splits", ""))
+        group, _ = _one_value(get, ("shardplan_group", ""), ("shardplan_split_group", ""))
+        if (splits is None or group is None or splits < 1 or not 1 <= group <= splits
+                or get("shardplan") or get("shardplan_shard")
+                or get("shardplan_split_algorithm") is not None):
+            return
+        early_config.stash[_PENDING_PLAN] = PlannerRun(early_config, splits, get)
+    except pytest.UsageError:
+        return  # pytest_configure meets the same error and reports it
 
 
 def _configure_in_job(config, splits, group):
@@ -953,7 +992,14 @@ def _configure_in_job(config, splits, group):
                                     "controller: is the shardplan plugin loaded there?")
         _start_shard(config, raw.encode("utf-8"), group, "the controller's plan")
         return
-    raw, planner = run_planner(config, splits)
+    planner = config.stash.get(_PENDING_PLAN, None)
+    if planner is not None and planner.splits != splits:  # cannot happen: the same options
+        planner.proc.kill()
+        planner.proc.communicate()
+        planner = None
+    if planner is None:
+        planner = PlannerRun(config, splits, _getter(config))
+    raw = planner.result()
     written = config.getoption("shardplan_write_plan", None)
     if written:
         written = str(Path(config.invocation_params.dir) / written)
@@ -1100,6 +1146,6 @@ def _configure_durations_store(config):
         path = os.path.join(str(config.invocation_params.dir), durations)
         config.pluginmanager.register(DurationStore(config, path), "shardplan-durations")
     elif split_store:
-        path = str(durations_source(config))
+        path = str(durations_source(config, _getter(config)))
         clean = config.getoption("shardplan_split_clean", False)
         config.pluginmanager.register(DurationStore(config, path, clean), "shardplan-durations")

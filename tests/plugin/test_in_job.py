@@ -237,3 +237,29 @@ def test_store_durations_alias_merges_or_cleans(project):
         "test_a.py::test_1", "test_b.py::test_1"]
     ran(project, "--store-durations", "--clean-durations")
     assert "gone.py::test_x" not in json.loads(durations.read_text())
+
+
+class _SeesPendingPlan:
+    """Records whether the planner was started when pytest loads the initial conftests."""
+
+    started = None
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_load_initial_conftests(self, early_config):
+        self.started = early_config.stash.get(shardplan_pytest._PENDING_PLAN, None) is not None
+
+
+def test_the_planner_starts_before_the_conftests_are_loaded(project, binary):
+    seen = _SeesPendingPlan()
+    project.inline_run("-p", "shardplan_pytest", "--shardplan-splits=2", "--shardplan-group=1",
+                       plugins=[seen])
+    assert seen.started is True and len(calls(binary)) == 1
+
+
+def test_an_xdist_worker_process_never_starts_the_planner_early(project, binary, monkeypatch):
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")  # outside xdist: planned at configure
+    seen = _SeesPendingPlan()
+    assert ran(project, "--shardplan-splits=2", "--shardplan-group=2") == ["test_b.py::test_1"]
+    project.inline_run("-p", "shardplan_pytest", "--shardplan-splits=2", "--shardplan-group=1",
+                       plugins=[seen])
+    assert seen.started is False and len(calls(binary)) == 2
