@@ -62,15 +62,19 @@ struct RootMapping {
   }
 };
 
-// The value of <property name="NAME" value="..."/> among the report's first bytes (pytest writes
-// the suite's properties before its testcases), or "" when absent.
-std::string early_property(const FileSystem& fs, const std::string& path, std::string_view name) {
-  std::string buffer;
+// The report's first bytes: pytest writes the suite's properties before its testcases. A report
+// that cannot be read has no head; reading it in full then names the error.
+std::string report_head(const FileSystem& fs, const std::string& path) {
+  std::string head;
   (void)fs.read_chunks(path, 1 << 16, [&](std::string_view chunk) {
-    buffer = chunk;
+    head = chunk;
     return false;
   });
-  const std::string_view head(buffer);
+  return head;
+}
+
+// The value of <property name="NAME" value="..."/> in a report's head, or "" when absent.
+std::string early_property(std::string_view head, std::string_view name) {
   const std::string key = fmt::format("name=\"{}\" value=\"", name);
   const auto at = head.find(key);
   if (at == std::string_view::npos) return {};
@@ -84,8 +88,9 @@ RootMapping mapping_of(const FileSystem& fs, const std::string& path) {
   const auto below = [](const std::string& rel) {
     return rel.empty() || rel == "." || rel.compare(0, 2, "..") == 0 ? std::string() : rel;
   };
-  return {below(early_property(fs, path, "shardplan_rootdir")),
-          below(early_property(fs, path, "shardplan_root"))};
+  const std::string head = report_head(fs, path);
+  return {below(early_property(head, "shardplan_rootdir")),
+          below(early_property(head, "shardplan_root"))};
 }
 
 // Reads one report whose ids are relative to another directory than the plan's root.
@@ -237,17 +242,16 @@ int run_audit(const AuditCommand& options) {
 
 Runner setup_audit(CLI::App& command) {
   auto options = std::make_shared<AuditCommand>();
-  command.add_option("--plan", options->plan, "The plan the shards ran")->required();
-  command
-      .add_option("--junit", options->junit,
-                  "JUnit reports of the shards: a path or glob; '{shard}' in it stands for the "
-                  "shard index (e.g. 'reports/shard-{shard}/*.xml'). Without it each report must "
-                  "carry <property name=\"shardplan_shard\" value=\"I\"/>. Repeatable")
+  add_plan_option(command, options->plan, "The plan the shards ran");
+  add_junit_option(command, options->junit,
+                   "JUnit reports of the shards: a path or glob; '{shard}' in it stands for the "
+                   "shard index (e.g. 'reports/shard-{shard}/*.xml'). Without it each report must "
+                   "carry <property name=\"shardplan_shard\" value=\"I\"/>. Repeatable")
       ->required();
-  command.add_option("--collected", options->collected,
-                     "Node ids that exist now: the output of 'pytest --collect-only -q', or JUnit "
-                     "reports of a full run (repeatable); planned slice tests missing from it were "
-                     "deleted and are not required");
+  add_collected_option(command, options->collected,
+                       "Node ids that exist now: the output of 'pytest --collect-only -q', or "
+                       "JUnit reports of a full run (repeatable); planned slice tests missing from "
+                       "it were deleted and are not required");
   add_universe_options(command, options->universe);
   add_pytest_args(command, options->universe);
   command.footer(

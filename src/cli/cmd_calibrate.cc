@@ -188,15 +188,15 @@ int run_calibrate(const CalibrateCommand& options) {
 
 Runner setup_calibrate(CLI::App& command) {
   auto options = std::make_shared<CalibrateCommand>();
-  command.add_option("--plan", options->plan, "The plan the run used")->required();
+  add_plan_option(command, options->plan, "The plan the run used");
   command.add_option("--wall", options->walls,
                      "Shard I took SECONDS of wall time: I=SECONDS (repeatable)");
   command.add_option("--walls", options->walls_file,
                      "JSON object of wall times: {\"1\": 431.5, ...}");
-  command.add_option("--junit", options->junit,
-                     "The run's JUnit reports (glob, repeatable); without them the plan's own "
-                     "test predictions are used");
-  command.add_option("-o,--output", options->output, "Write the model here (default: stdout)");
+  add_junit_option(command, options->junit,
+                   "The run's JUnit reports (glob, repeatable); without them the plan's own "
+                   "test predictions are used");
+  add_output_option(command, options->output, "Write the model here (default: stdout)");
   command.footer(
       "Fits wall = per-job + per-file x files + test seconds by least squares with "
       "both overheads >= 0.\nExit codes: 0 ok; 1 invalid input; 2 usage error.");

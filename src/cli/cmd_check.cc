@@ -70,7 +70,7 @@ int run_check(const CheckCommand& options) {
 
 Runner setup_check(CLI::App& command) {
   auto options = std::make_shared<CheckCommand>();
-  command.add_option("--plan", options->plan, "Plan file")->required();
+  add_plan_option(command, options->plan);
   add_universe_options(command, options->universe);
   add_pytest_args(command, options->universe);
   add_timing_options(command, options->timing);

@@ -29,14 +29,9 @@ int run_failed(const FailedCommand& options) {
   const RealFileSystem fs;
   auto universe = load_universe(fs, options.universe, nullptr);
   if (!universe) return fail(universe.error());
-  const ModuleIndex index(*universe);
-  std::vector<JunitReport> reports;
-  for (const std::string& pattern : options.junit) {
-    auto found = read_reports(fs, pattern, index);
-    if (!found) return fail(found.error());
-    for (JunitReport& report : *found) reports.push_back(std::move(report));
-  }
-  const auto failed = failed_tests(reports);
+  auto reports = read_reports(fs, options.junit, ModuleIndex(*universe));
+  if (!reports) return fail(reports.error());
+  const auto failed = failed_tests(*reports);
   const auto part = options.shards > 1 ? rerun_part(failed, options.shards, options.shard) : failed;
   std::vector<std::string> ids;
   for (const RerunItem& item : part) ids.push_back(item.id);
@@ -53,20 +48,14 @@ int run_failed(const FailedCommand& options) {
 
 Runner setup_failed(CLI::App& command) {
   auto options = std::make_shared<FailedCommand>();
-  command
-      .add_option("--junit", options->junit,
-                  "JUnit reports: a path or glob ('**' spans directories). Repeatable")
+  add_junit_option(command, options->junit,
+                   "JUnit reports: a path or glob ('**' spans directories). Repeatable")
       ->required();
   command.add_option("--shards", options->shards, "Split the re-run into M parts")
       ->check(CLI::Range(1, 100000));
   command.add_option("--shard", options->shard, "Print part I (1-based) of --shards")
       ->check(CLI::Range(1, 100000));
-  const std::map<std::string, ArgsFormat> formats{{"lines", ArgsFormat::lines},
-                                                  {"nul", ArgsFormat::nul},
-                                                  {"shell", ArgsFormat::shell},
-                                                  {"json", ArgsFormat::json}};
-  command.add_option("--format", options->format, "lines (default), nul, shell or json")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+  add_args_format_option(command, options->format);
   add_universe_options(command, options->universe);
   command.footer(
       "Re-run the failures: shardplan failed --junit 'reports/**/*.xml' --format nul | xargs -0 -r "

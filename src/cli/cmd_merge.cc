@@ -79,13 +79,12 @@ int run_merge(const MergeCommand& options) {
 
 Runner setup_merge(CLI::App& command) {
   auto options = std::make_shared<MergeCommand>();
-  command
-      .add_option("--junit", options->runs,
-                  "JUnit XML reports of one CI run: a path or glob ('**' spans directories). "
-                  "Repeat for more runs, oldest first")
+  add_junit_option(command, options->runs,
+                   "JUnit XML reports of one CI run: a path or glob ('**' spans directories). "
+                   "Repeat for more runs, oldest first")
       ->required();
-  command.add_option("--durations", options->durations,
-                     "Existing .test_durations: the oldest run of the history");
+  add_durations_option(command, options->durations,
+                       "Existing .test_durations: the oldest run of the history");
   command.add_option("--history", options->history, "Use only the newest K runs (default: all)")
       ->check(CLI::PositiveNumber);
   command.add_option(
@@ -94,8 +93,7 @@ Runner setup_merge(CLI::App& command) {
       "the weight of each newer run)");
   command.add_flag("--keep-stale", options->keep_stale,
                    "Keep tests the newest run did not run (default: drop them)");
-  command.add_option("-o,--output", options->output, "Durations file to write (- for stdout)")
-      ->required();
+  add_output_option(command, options->output, "Durations file to write (- for stdout)")->required();
   add_universe_options(command, options->universe);
   command.footer(
       "Each --junit is one CI run: the reports of all its jobs. Within a run each test's time "

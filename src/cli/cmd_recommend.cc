@@ -7,7 +7,6 @@
 #include "cli/common.h"
 #include "cli/cost_options.h"
 #include "core/ci/ci_env.h"
-#include "core/plan/duration.h"
 #include "core/plan/recommend.h"
 
 namespace shardplan::cli {
@@ -17,9 +16,7 @@ struct RecommendCommand {
   UniverseOptions universe;
   TimingOptions timing;
   CostOptions cost;
-  std::string target;
-  int min_shards = 1;
-  int max_shards = 64;
+  SizingOptions sizing;
 };
 
 std::string minutes_text(double seconds) {
@@ -46,13 +43,10 @@ void print_table(const Sizing& sizing, const std::string& target) {
 
 int run_recommend(const RecommendCommand& options) {
   const RealFileSystem fs;
-  std::optional<double> target;
-  if (!options.target.empty()) {
-    auto parsed = parse_duration(options.target);
-    if (!parsed) return fail(parsed.error(), kExitUsage);
-    target = *parsed;
-  }
-  if (options.min_shards > options.max_shards) {
+  const SizingOptions& sizing = options.sizing;
+  auto target = target_seconds(sizing);
+  if (!target) return fail(target.error(), kExitUsage);
+  if (sizing.min_shards > sizing.max_shards) {
     return fail(error_in("", "--min is larger than --max"), kExitUsage);
   }
   auto inputs = load_inputs(fs, options.universe, options.timing);
@@ -61,8 +55,8 @@ int run_recommend(const RecommendCommand& options) {
   if (work.files.empty()) return fail(error_in("", "no test files to plan"));
   auto base = plan_options(fs, options.cost, 1);
   if (!base) return fail(base.error());  // a bad model file: invalid input
-  print_table(size_shards(work, *base, options.min_shards, options.max_shards, target),
-              options.target);
+  print_table(size_shards(work, *base, sizing.min_shards, sizing.max_shards, *target),
+              sizing.target);
   return kExitOk;
 }
 
@@ -70,11 +64,7 @@ int run_recommend(const RecommendCommand& options) {
 
 Runner setup_recommend(CLI::App& command) {
   auto options = std::make_shared<RecommendCommand>();
-  command.add_option("--target", options->target, "Wall-clock goal per job, e.g. 900, 15m, 1h30m");
-  command.add_option("--min", options->min_shards, "Smallest N to consider (default 1)")
-      ->check(CLI::Range(1, 100000));
-  command.add_option("--max", options->max_shards, "Largest N to consider (default 64)")
-      ->check(CLI::Range(1, 100000));
+  add_sizing_options(command, options->sizing, SizingUse::recommend);
   add_universe_options(command, options->universe);
   add_timing_options(command, options->timing);
   add_cost_options(command, options->cost);

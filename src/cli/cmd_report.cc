@@ -34,14 +34,11 @@ Result<std::vector<FileWork>> load_file_work(const FileSystem& fs, const std::st
 // Every testcase of the reports, attributed to shards by the plan.
 Result<Measured> load_measured(const FileSystem& fs, const std::vector<std::string>& patterns,
                                const Plan& plan) {
-  const ModuleIndex index(planned_files(plan));
+  auto reports = read_reports(fs, patterns, ModuleIndex(planned_files(plan)));
+  if (!reports) return reports.error();
   std::vector<TestTiming> cases;
-  for (const std::string& pattern : patterns) {
-    auto reports = read_reports(fs, pattern, index);
-    if (!reports) return reports.error();
-    for (const JunitReport& report : *reports) {
-      for (const JunitCase& test : report.cases) cases.push_back({test.id, test.seconds});
-    }
+  for (const JunitReport& report : *reports) {
+    for (const JunitCase& test : report.cases) cases.push_back({test.id, test.seconds});
   }
   return measure_run(plan, cases);
 }
@@ -72,21 +69,20 @@ int run_report(const ReportCommand& options) {
 
 Runner setup_report(CLI::App& command) {
   auto options = std::make_shared<ReportCommand>();
-  command.add_option("--plan", options->plan, "Plan file")->required();
-  command.add_option("--junit", options->junit,
-                     "JUnit reports of a run of this plan (path or glob, '**' spans directories; "
-                     "repeatable): measured seconds per shard, each test counted in the shard the "
-                     "plan gives it");
-  command.add_option("--durations", options->durations,
-                     "The .test_durations the plan was made from: per-file and per-test times "
-                     "(the plan itself keeps only per-shard and per-slice times)");
-  const std::map<std::string, ReportFormat> formats{{"html", ReportFormat::html},
-                                                    {"markdown", ReportFormat::markdown},
-                                                    {"svg", ReportFormat::svg}};
-  command
-      .add_option("--format", options->format, "html (default), markdown or svg (the chart alone)")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
-  command.add_option("-o,--output", options->output, "Output file; - (default) for stdout");
+  add_plan_option(command, options->plan);
+  add_junit_option(command, options->junit,
+                   "JUnit reports of a run of this plan (path or glob, '**' spans directories; "
+                   "repeatable): measured seconds per shard, each test counted in the shard the "
+                   "plan gives it");
+  add_durations_option(command, options->durations,
+                       "The .test_durations the plan was made from: per-file and per-test times "
+                       "(the plan itself keeps only per-shard and per-slice times)");
+  add_choice_option(command, "--format", options->format,
+                    {{"html", ReportFormat::html},
+                     {"markdown", ReportFormat::markdown},
+                     {"svg", ReportFormat::svg}},
+                    "html (default), markdown or svg (the chart alone)");
+  add_output_option(command, options->output, "Output file; - (default) for stdout");
   return [options] { return run_report(*options); };
 }
 

@@ -99,7 +99,7 @@ int run_shard(const RunCommand& options) {
   if (!index) return fail(index.error(), kExitUsage);
   auto shard = shard_of(*plan, *index, options.plan);
   if (!shard) return fail(shard.error(), kExitUsage);
-  auto argv = shard_command(options.command, options.mode, options.plan, **shard);
+  auto argv = shard_command(fs, options.command, options.mode, options.plan, **shard);
   if (!argv) return fail(argv.error());
   note(fmt::format("shard {}/{} of plan {}: {}", *index, plan->shard_count, plan->inputs_digest,
                    selection_text(**shard)));
@@ -126,7 +126,7 @@ std::string check_shard(const std::string& text) {
 
 Runner setup_run(CLI::App& command) {
   auto options = std::make_shared<RunCommand>();
-  command.add_option("--plan", options->plan, "Plan file")->required();
+  add_plan_option(command, options->plan);
   command
       .add_option(
           "--shard", options->shard,

@@ -191,8 +191,8 @@ void install_stop_handlers() {
   ::sigaction(SIGTERM, &action, nullptr);
 }
 
-Result<bool> start(ShardRun& run, const RunAllCommand& options) {
-  auto argv = shard_command(options.command, options.mode, options.plan, *run.shard);
+Result<bool> start(const FileSystem& fs, ShardRun& run, const RunAllCommand& options) {
+  auto argv = shard_command(fs, options.command, options.mode, options.plan, *run.shard);
   if (!argv) return argv.error();
   {
     std::ofstream header(run.log, std::ios::trunc);
@@ -320,7 +320,7 @@ int run_all(const RunAllCommand& options) {
     for (std::size_t running = running_count(runs);
          running < static_cast<std::size_t>(options.jobs) && next < runs.size();
          ++running, ++next) {
-      if (auto started = start(runs[next], options); !started) {
+      if (auto started = start(fs, runs[next], options); !started) {
         progress.clear();
         stop_all(runs, SIGTERM);
         return fail(started.error());
@@ -345,7 +345,7 @@ int run_all(const RunAllCommand& options) {
 
 Runner setup_run_all(CLI::App& command) {
   auto options = std::make_shared<RunAllCommand>();
-  command.add_option("--plan", options->plan, "Plan file")->required();
+  add_plan_option(command, options->plan);
   command.add_option("--jobs,-j", options->jobs, "Shards to run at the same time (default: 2)")
       ->check(CLI::PositiveNumber);
   command.add_option("--logs", options->logs,

@@ -14,14 +14,9 @@ Runner setup_show(CLI::App& command) {
     ArgsFormat format = ArgsFormat::lines;
   };
   auto options = std::make_shared<Options>();
-  command.add_option("--plan", options->plan, "Plan file")->required();
+  add_plan_option(command, options->plan);
   command.add_option("--shard", options->shard, "Shard index, 1-based")->required();
-  const std::map<std::string, ArgsFormat> formats{{"lines", ArgsFormat::lines},
-                                                  {"nul", ArgsFormat::nul},
-                                                  {"shell", ArgsFormat::shell},
-                                                  {"json", ArgsFormat::json}};
-  command.add_option("--format", options->format, "lines (default), nul, shell or json")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+  add_args_format_option(command, options->format);
   return [options] {
     const RealFileSystem fs;
     auto plan = load_plan(fs, options->plan);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <iostream>
+#include <iterator>
 #include <set>
 
 #include "cli/reports.h"
@@ -28,42 +30,6 @@ void note(const std::string& message) {
   fmt::print(stderr, "shardplan: {}\n", message);
 }
 
-void add_universe_options(CLI::App& command, UniverseOptions& options) {
-  command.add_option(
-      "--root", options.root,
-      "The directory pytest runs in (default: .); its config file and rootdir may be in a "
-      "parent directory, as pytest finds them");
-  command.add_option("--include", options.include,
-                     "Keep only test files at or under this root-relative path (repeatable)");
-  command.add_option("--exclude", options.exclude,
-                     "Drop test files at or under this path, or matching this glob (repeatable)");
-  command.add_option("--files-from", options.files_from,
-                     "Read the test files from this list (one root-relative path per line; - for "
-                     "stdin) instead of walking --root");
-  command.add_flag("--files-from-timings", options.files_from_timings,
-                   "The test files are the files named in the timings");
-  command
-      .add_option("--pytest-version", options.pytest_major,
-                  "Follow the collection rules of this pytest major version: 7, 8 or 9 (default 8)")
-      ->check(CLI::IsMember({7, 8, 9}));
-}
-
-void add_pytest_args(CLI::App& command, UniverseOptions& options) {
-  command.add_option(
-      "pytest_args", options.pytest_args,
-      "After --: the args you give pytest (paths, -o NAME=VALUE, -c FILE, --rootdir, "
-      "--ignore, --ignore-glob, --doctest-modules, --doctest-glob, -p no:doctest); "
-      "ini addopts and PYTEST_ADDOPTS are read too");
-}
-
-void add_timing_options(CLI::App& command, TimingOptions& options) {
-  command.add_option("--durations", options.durations,
-                     "pytest-split .test_durations file (JSON object: node id -> seconds)");
-  command.add_option("--junit", options.junit,
-                     "JUnit XML reports (path or glob, '**' spans directories; repeatable) of one "
-                     "run: their test times, over --durations where both are given");
-}
-
 namespace {
 
 Result<std::string> read_input(const FileSystem& fs, const std::string& path) {
@@ -74,10 +40,6 @@ Result<std::string> read_input(const FileSystem& fs, const std::string& path) {
   }
   return fs.read(path);
 }
-
-}  // namespace
-
-namespace {
 
 // Paths as filter_files compares them ("./" and trailing '/' removed), sorted, unique.
 std::vector<std::string> cleaned(const std::vector<std::string>& paths) {

@@ -6,8 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
+#include "cli/options.h"
 #include "core/diagnostic.h"
 #include "core/fs.h"
 #include "core/model.h"
@@ -27,27 +26,6 @@ int fail(const Diagnostic& error, int code = kExitInvalid);  // prints "shardpla
 void error(const std::string& message);  // prints "shardplan: error: ..." and goes on (a list)
 void warn(const std::string& message);   // prints "shardplan: warning: ..."
 void note(const std::string& message);   // prints "shardplan: ..."
-
-struct UniverseOptions {
-  std::string root = ".";
-  std::vector<std::string> include;
-  std::vector<std::string> exclude;
-  std::string files_from;
-  bool files_from_timings = false;
-  std::vector<std::string> pytest_args;  // after `--`: what the user gives pytest (paths, -o, ...)
-  int pytest_major = 8;                  // --pytest-version: whose collection rules to follow
-};
-
-struct TimingOptions {
-  std::string durations;
-  std::vector<std::string> junit;  // JUnit report globs: one run; newer than --durations
-};
-
-void add_universe_options(CLI::App& command, UniverseOptions& options);
-// The pytest args after `--` (`shardplan files -- -o python_files=check_*.py tests/unit`); only
-// for commands that have no positional arguments of their own (not run/run-all).
-void add_pytest_args(CLI::App& command, UniverseOptions& options);
-void add_timing_options(CLI::App& command, TimingOptions& options);
 
 struct Inputs {
   std::vector<std::string> universe;         // test files: every item they yield is planned

@@ -8,7 +8,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <optional>
 
 #include <fmt/format.h>
@@ -31,7 +30,8 @@ std::string with_shard(std::string word, int shard) {
 
 namespace {
 
-Result<std::vector<std::string>> plugin_arguments(const std::string& plan_path, int shard) {
+Result<std::vector<std::string>> plugin_arguments(const FileSystem& fs,
+                                                  const std::string& plan_path, int shard) {
   auto dir = plugin_directory();
   if (!dir) return dir.error();
   const std::string old = std::getenv("PYTHONPATH") ? std::getenv("PYTHONPATH") : "";
@@ -40,10 +40,7 @@ Result<std::vector<std::string>> plugin_arguments(const std::string& plan_path, 
     const std::string path = old.empty() ? *dir : *dir + ":" + old;
     ::setenv("PYTHONPATH", path.c_str(), 1);
   }
-  std::error_code ec;
-  const auto absolute = std::filesystem::absolute(plan_path, ec);
-  return std::vector<std::string>{"-p", "shardplan_pytest",
-                                  "--shardplan=" + (ec ? plan_path : absolute.string()),
+  return std::vector<std::string>{"-p", "shardplan_pytest", "--shardplan=" + fs.absolute(plan_path),
                                   fmt::format("--shardplan-shard={}", shard)};
 }
 
@@ -75,21 +72,19 @@ Diagnostic cannot_start(const std::string& program) {
 }  // namespace
 
 void add_mode_option(CLI::App& command, RunMode& mode) {
-  const std::map<std::string, RunMode> modes{{"plugin", RunMode::plugin}, {"args", RunMode::args}};
-  command
-      .add_option("--mode", mode,
-                  "plugin (default: load the bundled pytest plugin) or args (append the shard's "
-                  "files and node ids)")
-      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case));
+  add_choice_option(command, "--mode", mode, {{"plugin", RunMode::plugin}, {"args", RunMode::args}},
+                    "plugin (default: load the bundled pytest plugin) or args (append the shard's "
+                    "files and node ids)");
 }
 
-Result<std::vector<std::string>> shard_command(const std::vector<std::string>& command,
+Result<std::vector<std::string>> shard_command(const FileSystem& fs,
+                                               const std::vector<std::string>& command,
                                                RunMode mode, const std::string& plan_path,
                                                const Shard& shard) {
   std::vector<std::string> argv;
   for (const std::string& word : command) argv.push_back(with_shard(word, shard.index));
   if (mode == RunMode::plugin) {
-    auto extra = plugin_arguments(plan_path, shard.index);
+    auto extra = plugin_arguments(fs, plan_path, shard.index);
     if (!extra) return extra.error();
     argv.insert(argv.end(), extra->begin(), extra->end());
   } else {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/diagnostic.h"
+#include "core/fs.h"
 #include "core/model.h"
 
 namespace CLI {
@@ -29,10 +30,11 @@ inline constexpr std::string_view kShardField = "{shard}";
 std::string with_shard(std::string word, int shard);
 
 // COMMAND for shard `shard` of the plan at plan_path: every "{shard}" in it replaced by the
-// 1-based index, then in plugin mode the plugin's options appended (and its directory put first
-// on this process's PYTHONPATH, which children inherit), in args mode the shard's files and node
-// ids appended.
-Result<std::vector<std::string>> shard_command(const std::vector<std::string>& command,
+// 1-based index, then in plugin mode the plugin's options appended (the plan's path made absolute
+// against fs's current directory; the plugin's directory put first on this process's PYTHONPATH,
+// which children inherit), in args mode the shard's files and node ids appended.
+Result<std::vector<std::string>> shard_command(const FileSystem& fs,
+                                               const std::vector<std::string>& command,
                                                RunMode mode, const std::string& plan_path,
                                                const Shard& shard);
 

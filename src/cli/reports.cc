@@ -31,12 +31,24 @@ Result<std::vector<JunitReport>> read_reports(const FileSystem& fs, const std::s
   return reports;
 }
 
+Result<std::vector<JunitReport>> read_reports(const FileSystem& fs,
+                                              const std::vector<std::string>& patterns,
+                                              const ModuleIndex& index) {
+  std::vector<JunitReport> reports;
+  for (const std::string& pattern : patterns) {
+    auto found = read_reports(fs, pattern, index);
+    if (!found) return found.error();
+    for (JunitReport& report : *found) reports.push_back(std::move(report));
+  }
+  return reports;
+}
+
 Result<Timings> junit_timings(const FileSystem& fs, const std::vector<std::string>& patterns,
                               const std::vector<std::string>& universe,
                               std::optional<Timings> older) {
   const ModuleIndex index(universe);
   std::vector<JunitReport> reports;
-  for (const std::string& pattern : patterns) {
+  for (const std::string& pattern : patterns) {  // a foreign suite stops before the next pattern
     auto found = read_reports(fs, pattern, index);
     if (!found) return found.error();
     for (JunitReport& report : *found) {

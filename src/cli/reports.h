@@ -20,6 +20,10 @@ Result<JunitReport> read_report(const FileSystem& fs, const std::string& path,
 // Every report matching `pattern` (see core/glob.h), read in path order.
 Result<std::vector<JunitReport>> read_reports(const FileSystem& fs, const std::string& pattern,
                                               const ModuleIndex& index);
+// The reports of every pattern in turn (repeated --junit).
+Result<std::vector<JunitReport>> read_reports(const FileSystem& fs,
+                                              const std::vector<std::string>& patterns,
+                                              const ModuleIndex& index);
 
 // The test times of the reports matching `patterns`, read as one run (a test may run only
 // once), laid over `older` timings: a test the reports timed takes their time, others keep theirs.

@@ -53,14 +53,28 @@ Result<bool> FileSystem::read_chunks(const std::string& path, std::size_t chunk,
   return true;
 }
 
-Result<bool> RealFileSystem::read_chunks(const std::string& path, std::size_t chunk,
-                                         const std::function<bool(std::string_view)>& sink) const {
+std::string FileSystem::absolute(const std::string& path) const {
+  if (path.empty() || path.front() == '/') return path;
+  const std::string base = current_directory();
+  if (base.empty()) return path;
+  return base.back() == '/' ? base + path : base + "/" + path;
+}
+
+Result<int> RealFileSystem::open_regular(const std::string& path) {
   std::error_code ec;
   const auto status = stdfs::status(path, ec);
   if (ec || !stdfs::exists(status)) return error_in(path, "no such file");
   if (stdfs::is_directory(status)) return error_in(path, "is a directory, expected a file");
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return error_in(path, fmt::format("cannot open: {}", std::strerror(errno)));
+  return fd;
+}
+
+Result<bool> RealFileSystem::read_chunks(const std::string& path, std::size_t chunk,
+                                         const std::function<bool(std::string_view)>& sink) const {
+  auto opened = open_regular(path);
+  if (!opened) return opened.error();
+  const int fd = *opened;
   std::string buffer(std::max<std::size_t>(chunk, 1), '\0');
   for (;;) {
     const ssize_t got = ::read(fd, buffer.data(), buffer.size());
@@ -77,15 +91,12 @@ Result<bool> RealFileSystem::read_chunks(const std::string& path, std::size_t ch
 }
 
 Result<std::string> RealFileSystem::read(const std::string& path) const {
-  std::error_code ec;
-  const auto status = stdfs::status(path, ec);
-  if (ec || !stdfs::exists(status)) return error_in(path, "no such file");
-  if (stdfs::is_directory(status)) return error_in(path, "is a directory, expected a file");
   // One read() into a buffer sized from fstat (an ostringstream would grow and copy it
   // several times: a quarter of the run time for a 100 MB durations file). The capacity keeps
   // kReadPadding spare bytes so parsers that read past the end (simdjson) can use it in place.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return error_in(path, fmt::format("cannot open: {}", std::strerror(errno)));
+  auto opened = open_regular(path);
+  if (!opened) return opened.error();
+  const int fd = *opened;
   struct stat info {};
   std::string content;
   std::size_t expected = 0;
@@ -147,6 +158,12 @@ std::string RealFileSystem::identity(const std::string& dir) const {
   if (::stat(dir.empty() ? "." : dir.c_str(), &info) != 0) return "missing:" + dir;
   return fmt::format("{}:{}", static_cast<unsigned long long>(info.st_dev),
                      static_cast<unsigned long long>(info.st_ino));
+}
+
+std::string RealFileSystem::current_directory() const {
+  std::error_code ec;
+  const stdfs::path cwd = stdfs::current_path(ec);
+  return ec ? std::string() : cwd.string();
 }
 
 // ---- MemoryFileSystem ----

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/diagnostic.h"
@@ -24,6 +25,10 @@ struct DirEntry {
 // capacity), so a parser that reads a little past the end (simdjson) can work in place.
 inline constexpr std::size_t kReadPadding = 64;
 
+// Where a MemoryFileSystem's root lies unless a test sets it: an absolute path a few levels deep,
+// as a checkout usually is.
+inline constexpr std::string_view kMemoryCurrentDirectory = "/home/user/project";
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
@@ -40,6 +45,12 @@ class FileSystem {
   // A key that is equal for two paths naming the same directory (device and inode on a real
   // filesystem), so a walk can detect symlink loops.
   virtual std::string identity(const std::string& dir) const = 0;
+  // The directory relative paths are resolved against (the process's working directory on a
+  // real filesystem); "" when it cannot be known.
+  virtual std::string current_directory() const = 0;
+  // `path` made absolute against current_directory() as std::filesystem::absolute does it (joined,
+  // not normalized); `path` itself when it is empty or absolute, or the directory is unknown.
+  std::string absolute(const std::string& path) const;
 };
 
 // The real filesystem (std::filesystem underneath).
@@ -51,26 +62,36 @@ class RealFileSystem final : public FileSystem {
   EntryKind kind(const std::string& path) const override;
   Result<std::vector<DirEntry>> list(const std::string& dir) const override;
   std::string identity(const std::string& dir) const override;
+  std::string current_directory() const override;
+
+ private:
+  // Opens a regular file for reading: an error naming `path` when it is missing, a directory, or
+  // cannot be opened.
+  static Result<int> open_regular(const std::string& path);
 };
 
 // An in-memory tree for tests and fuzzers. Paths are '/'-separated; "" and "." are the root.
-// Directories are implied by the files under them, or added with add_dir.
+// Directories are implied by the files under them, or added with add_dir. Its current directory
+// (what the root is, seen from outside) is kMemoryCurrentDirectory unless set.
 class MemoryFileSystem final : public FileSystem {
  public:
   void add_file(const std::string& path, std::string content = "");
   void add_dir(const std::string& path);
   // A directory entry that points back at `target` (a symlink loop).
   void add_dir_alias(const std::string& path, const std::string& target);
+  void set_current_directory(std::string dir) { current_directory_ = std::move(dir); }
 
   Result<std::string> read(const std::string& path) const override;
   EntryKind kind(const std::string& path) const override;
   Result<std::vector<DirEntry>> list(const std::string& dir) const override;
   std::string identity(const std::string& dir) const override;
+  std::string current_directory() const override { return current_directory_; }
 
  private:
   std::string resolve(const std::string& path) const;
   std::map<std::string, std::string> files_;
   std::map<std::string, std::string> dirs_;  // path -> identity (itself, or an alias target)
+  std::string current_directory_ = std::string(kMemoryCurrentDirectory);
 };
 
 // Joins two '/'-separated paths; an empty or "." side disappears.

@@ -86,6 +86,25 @@ TEST(MemoryFileSystem, ReadChunksInOrderAndStopsWhenTheSinkSaysSo) {
   EXPECT_FALSE(fs.read_chunks("missing", 4, [](std::string_view) { return true; }).ok());
 }
 
+TEST(MemoryFileSystem, AbsoluteJoinsTheCurrentDirectoryThatATestMaySet) {
+  MemoryFileSystem fs;
+  EXPECT_EQ(fs.current_directory(), kMemoryCurrentDirectory);
+  fs.set_current_directory("/srv/checkout");
+  // As std::filesystem::absolute: joined, not normalized; absolute and empty paths unchanged.
+  const std::pair<const char*, const char*> rows[] = {
+      {"plan.json", "/srv/checkout/plan.json"},
+      {"./a/../plan.json", "/srv/checkout/./a/../plan.json"},
+      {".", "/srv/checkout/."},
+      {"/etc/plan.json", "/etc/plan.json"},
+      {"", ""},
+  };
+  for (const auto& [path, absolute] : rows) EXPECT_EQ(fs.absolute(path), absolute) << path;
+  fs.set_current_directory("/");
+  EXPECT_EQ(fs.absolute("plan.json"), "/plan.json");
+  fs.set_current_directory("");  // unknown: the path stays as it is
+  EXPECT_EQ(fs.absolute("plan.json"), "plan.json");
+}
+
 // A fresh directory under the test's temporary directory, removed afterwards.
 class RealFileSystemTest : public testing::Test {
  protected:
@@ -155,6 +174,14 @@ TEST_F(RealFileSystemTest, ReadChunksStreamsTheFile) {
   EXPECT_EQ(chunks_of(fs_, path("r.xml"), 3, 2), (std::vector<std::string>{"012", "345"}));
   EXPECT_EQ(fs_.read_chunks(path("missing"), 3, [](std::string_view) { return true; }).error(),
             error_in(path("missing"), "no such file"));
+  EXPECT_EQ(fs_.read_chunks(dir_, 3, [](std::string_view) { return true; }).error(),
+            error_in(dir_, "is a directory, expected a file"));
+}
+
+TEST_F(RealFileSystemTest, AbsoluteIsWhatStdFilesystemSays) {
+  EXPECT_EQ(fs_.current_directory(), stdfs::current_path().string());
+  for (const char* path : {"plan.json", "./a/../plan.json", ".", "/etc/plan.json"})
+    EXPECT_EQ(fs_.absolute(path), stdfs::absolute(path).string()) << path;
 }
 
 TEST_F(RealFileSystemTest, AtomicWriteCreatesAndReplacesWithNothingLeftBehind) {

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <utility>
 
 namespace shardplan {
@@ -32,7 +31,7 @@ class Setup {
   Setup(const FileSystem& fs, const SetupRequest& request)
       : fs_(fs),
         request_(request),
-        abs_root_(absolute_root(request.root)),
+        abs_root_(absolute_root(fs, request.root)),
         depth_(static_cast<int>(components(abs_root_).size())) {}
 
   Result<PytestSetup> run();
@@ -241,10 +240,8 @@ std::string normalize_path(std::string_view path) {
   return (absolute ? "/" : "") + join_parts(parts);
 }
 
-std::string absolute_root(const std::string& root) {
-  std::error_code ec;
-  const auto absolute = std::filesystem::absolute(root.empty() ? "." : root, ec);
-  std::string out = normalize_path(ec ? root : absolute.generic_string());
+std::string absolute_root(const FileSystem& fs, const std::string& root) {
+  std::string out = normalize_path(fs.absolute(root.empty() ? "." : root));
   if (out == "/") out.clear();
   return out;
 }

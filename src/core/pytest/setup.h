@@ -37,8 +37,8 @@ Result<PytestSetup> determine_setup(const FileSystem& fs, const SetupRequest& re
 // os.path.normpath without the filesystem: drops "." and empty parts, folds "..".
 std::string normalize_path(std::string_view path);
 
-// The absolute, normalized form of `root` ("" when it is "/").
-std::string absolute_root(const std::string& root);
+// The absolute, normalized form of `root` ("" when it is "/"), against fs's current directory.
+std::string absolute_root(const FileSystem& fs, const std::string& root);
 
 // `path` (absolute, or relative to the root) relative to the root whose absolute form is
 // `abs_root`; may start with "..".

@@ -91,29 +91,6 @@ bool blank_non_finite_tokens(std::string& text) {
   return changed;
 }
 
-void sort_and_dedupe(Timings& timings) {
-  const auto by_id = [](const TestTiming& a, const TestTiming& b) { return a.id < b.id; };
-  // pytest-split writes sorted keys: then the sort is a single check.
-  if (!std::is_sorted(timings.tests.begin(), timings.tests.end(), by_id)) {
-    std::stable_sort(timings.tests.begin(), timings.tests.end(), by_id);
-  }
-  if (std::adjacent_find(timings.tests.begin(), timings.tests.end(),
-                         [](const auto& a, const auto& b) { return a.id == b.id; }) ==
-      timings.tests.end()) {
-    return;
-  }
-  std::vector<TestTiming> unique;
-  unique.reserve(timings.tests.size());
-  for (TestTiming& test : timings.tests) {
-    if (!unique.empty() && unique.back().id == test.id) {
-      unique.back() = std::move(test);
-    } else {
-      unique.push_back(std::move(test));
-    }
-  }
-  timings.tests = std::move(unique);
-}
-
 Result<Timings> parse(std::string_view content, bool padded_in_place,
                       const std::string& source_name) {
   if (content.find_first_not_of(" \t\r\n") == std::string_view::npos) {
@@ -163,6 +140,29 @@ Result<Timings> parse(std::string_view content, bool padded_in_place,
 }
 
 }  // namespace
+
+void sort_and_dedupe(Timings& timings) {
+  const auto by_id = [](const TestTiming& a, const TestTiming& b) { return a.id < b.id; };
+  // pytest-split writes sorted keys: then the sort is a single check.
+  if (!std::is_sorted(timings.tests.begin(), timings.tests.end(), by_id)) {
+    std::stable_sort(timings.tests.begin(), timings.tests.end(), by_id);
+  }
+  if (std::adjacent_find(timings.tests.begin(), timings.tests.end(),
+                         [](const auto& a, const auto& b) { return a.id == b.id; }) ==
+      timings.tests.end()) {
+    return;
+  }
+  std::vector<TestTiming> unique;
+  unique.reserve(timings.tests.size());
+  for (TestTiming& test : timings.tests) {
+    if (!unique.empty() && unique.back().id == test.id) {
+      unique.back() = std::move(test);
+    } else {
+      unique.push_back(std::move(test));
+    }
+  }
+  timings.tests = std::move(unique);
+}
 
 Result<Timings> parse_durations(std::string_view content, const std::string& source_name) {
   return parse(content, false, source_name);

@@ -17,4 +17,8 @@ Result<Timings> parse_durations(std::string_view content, const std::string& sou
 Result<Timings> parse_durations_in_place(const std::string& content,
                                          const std::string& source_name);
 
+// Orders the tests by id and keeps one entry per id: of entries with the same id, the one that
+// came last (so a later record of a test overrides an earlier one).
+void sort_and_dedupe(Timings& timings);
+
 }  // namespace shardplan
