@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "core/plan/planner.h"
+#include "core/plan/tolerances.h"
 
 namespace shardplan {
 namespace {
@@ -183,6 +184,14 @@ std::vector<std::vector<std::pair<bool, int>>> slice_marks(const Plan& plan) {
   return marks;
 }
 
+void restore_marks(Plan& plan, const std::vector<std::vector<std::pair<bool, int>>>& marks) {
+  for (std::size_t s = 0; s < plan.shards.size(); ++s) {
+    for (std::size_t k = 0; k < marks[s].size(); ++k) {
+      std::tie(plan.shards[s].slices[k].owner, plan.shards[s].slices[k].count) = marks[s][k];
+    }
+  }
+}
+
 // Tries the candidates for `target`, best first, until one leaves fewer shards exposed, and
 // keeps it; a try that does not is undone (the two shards it touched, and the slice marks).
 bool secure_one(Plan& plan, std::size_t target, std::size_t exposed_now,
@@ -194,13 +203,110 @@ bool secure_one(Plan& plan, std::size_t target, std::size_t exposed_now,
     if (spread_owners(plan).size() < exposed_now) return true;
     plan.shards[move.donor] = donor;
     plan.shards[target] = exposed;
-    for (std::size_t s = 0; s < plan.shards.size(); ++s) {
-      for (std::size_t k = 0; k < marks[s].size(); ++k) {
-        std::tie(plan.shards[s].slices[k].owner, plan.shards[s].slices[k].count) = marks[s][k];
-      }
-    }
+    restore_marks(plan, marks);
   }
   return false;
+}
+
+// One step of levelling: `piece` of the heaviest shard (a whole file when `slice` is kNone, a
+// slice when `test` is kNone, else one listed test of a slice) moves to shard `to`.
+struct Step {
+  double heavier = 0;  // the larger of the two shards' seconds after the step
+  std::size_t to = 0;
+  std::size_t file = kNone;
+  std::size_t slice = kNone;
+  std::size_t test = kNone;
+  auto key() const { return std::tie(heavier, to, file, slice, test); }
+};
+
+std::vector<Step> levelling_steps(const Plan& plan, std::size_t heavy,
+                                  const PieceWeights& weights) {
+  const Shard& from = plan.shards[heavy];
+  std::vector<Step> steps;
+  const auto consider = [&](double w, const std::string* file_of_slice, Step step) {
+    for (std::size_t o = 0; o < plan.shards.size(); ++o) {
+      const Shard& other = plan.shards[o];
+      if (o == heavy) continue;
+      const bool holds = file_of_slice && slice_of(other, *file_of_slice);
+      if (step.slice != kNone && (step.test == kNone) == holds) continue;  // slices never share
+      step.to = o;
+      step.heavier = std::max(from.predicted_seconds - w, other.predicted_seconds + w);
+      steps.push_back(step);
+    }
+  };
+  if (from.files.size() + from.slices.size() >= 2) {
+    for (std::size_t f = 0; f < from.files.size(); ++f)
+      consider(weights.whole_file(from.files[f]), nullptr, {0, 0, f});
+    for (std::size_t s = 0; s < from.slices.size(); ++s)
+      consider(from.slices[s].seconds, &from.slices[s].file, {0, 0, kNone, s});
+  }
+  for (std::size_t s = 0; s < from.slices.size(); ++s) {
+    if (from.slices[s].tests.size() < 2) continue;
+    for (std::size_t t = 0; t < from.slices[s].tests.size(); ++t)
+      consider(weights.test(from.slices[s].tests[t]), &from.slices[s].file, {0, 0, kNone, s, t});
+  }
+  std::sort(steps.begin(), steps.end(),
+            [](const Step& a, const Step& b) { return a.key() < b.key(); });
+  return steps;
+}
+
+void take_step(Plan& plan, std::size_t heavy, const Step& step, const PieceWeights& weights) {
+  Shard& from = plan.shards[heavy];
+  Shard& to = plan.shards[step.to];
+  if (step.slice == kNone) {
+    std::string file = from.files[step.file];
+    from.files.erase(from.files.begin() + static_cast<std::ptrdiff_t>(step.file));
+    const double w = weights.whole_file(file);
+    from.predicted_seconds -= w, to.predicted_seconds += w;
+    insert_sorted(to.files, std::move(file));
+  } else if (step.test == kNone) {
+    put_slice(to, take_slice(from, step.slice));
+  } else {
+    Slice& slice = from.slices[step.slice];
+    std::size_t into = 0;
+    slice_of(to, slice.file, &into);
+    Slice& target = to.slices[into];
+    const std::string id = slice.tests[step.test];
+    const double w = weights.test(id);
+    slice.tests.erase(slice.tests.begin() + static_cast<std::ptrdiff_t>(step.test));
+    target.tests.insert(std::lower_bound(target.tests.begin(), target.tests.end(), id), id);
+    slice.seconds -= w, from.predicted_seconds -= w;
+    target.seconds += w, to.predicted_seconds += w;
+  }
+}
+
+// The moves that secured shards were chosen one by one and can leave the heaviest shard above
+// what the rest of the plan allows. Moves pieces out of the heaviest shard (a whole file, a
+// slice, or one listed test into another shard's slice of the same file) while that lowers it
+// and leaves no more shards exposed; never empties a shard or a slice.
+void level(Plan& plan, std::size_t exposed_now, const PieceWeights& weights) {
+  constexpr int kMaxSteps = 100000;
+  constexpr std::size_t kTriesPerStep = 16;
+  for (int step = 0; step < kMaxSteps; ++step) {
+    const std::size_t heavy = static_cast<std::size_t>(
+        std::max_element(plan.shards.begin(), plan.shards.end(),
+                         [](const Shard& a, const Shard& b) {
+                           return a.predicted_seconds < b.predicted_seconds;
+                         }) -
+        plan.shards.begin());
+    const double limit = strictly_below(plan.shards[heavy].predicted_seconds);
+    const auto marks = slice_marks(plan);
+    bool moved = false;
+    std::size_t tries = 0;
+    for (const Step& candidate : levelling_steps(plan, heavy, weights)) {
+      if (candidate.heavier >= limit || tries++ == kTriesPerStep) break;
+      const Shard from = plan.shards[heavy], to = plan.shards[candidate.to];
+      take_step(plan, heavy, candidate, weights);
+      if (candidate.test != kNone || spread_owners(plan).size() <= exposed_now) {
+        moved = true;
+        break;
+      }
+      plan.shards[heavy] = from;
+      plan.shards[candidate.to] = to;
+      restore_marks(plan, marks);
+    }
+    if (!moved) return;
+  }
 }
 
 }  // namespace
@@ -221,6 +327,7 @@ Securing secure_shards(Plan& plan, const PieceWeights& weights) {
     result.exposed = spread_owners(plan);
   }
   if (result.moves > 0) {
+    level(plan, result.exposed.size(), weights);
     plan.makespan = 0;
     for (const Shard& shard : plan.shards)
       plan.makespan = std::max(plan.makespan, shard.predicted_seconds);
