@@ -41,12 +41,7 @@ int run_check(const CheckCommand& options) {
   fmt::print("scope: {}\n", ScopeRule(*plan).describe());
   const CheckReport report = check_plan(*plan, inputs->universe, inputs->doctest_modules);
   for (const ExposedShard& shard : report.exposed) {
-    warn(fmt::format(
-        "shard {} runs only {} listed test(s) of {}: if they were renamed or deleted since "
-        "the timings were recorded, it collects nothing and pytest exits 5; plan with "
-        "--collected FILE (the output of 'pytest --collect-only -q') to plan only tests "
-        "that exist",
-        shard.shard, shard.listed_tests, fmt::join(shard.files, ", ")));
+    warn(exposed_warning(shard));
   }
   for (const NewFile& file : report.new_files) {
     const std::string text = fmt::format(

@@ -110,11 +110,7 @@ Result<bool> keep_collected_only(const FileSystem& fs, const std::vector<std::st
 void warn_exposed(const Plan& plan, bool verified) {
   if (verified) return;
   for (const ExposedShard& shard : exposed_shards(plan)) {
-    warn(fmt::format(
-        "shard {} runs only {} listed test(s) of {}, no whole file: if those tests were "
-        "renamed or deleted since the timings were recorded it collects nothing; plan "
-        "with --collected FILE (the output of 'pytest --collect-only -q')",
-        shard.shard, shard.listed_tests, fmt::join(shard.files, ", ")));
+    warn(exposed_warning(shard));
   }
 }
 
