@@ -4,7 +4,7 @@
 #   simdjson  compiled from its single-file amalgamation (simdjson.h + simdjson.cpp), which
 #             Debian's libsimdjson-dev does not ship (its simdjson.h only declares most of
 #             what libsimdjson.so implements)
-#   fmt       fmt::fmt-header-only from Debian's libfmt-dev
+#   fmt       Debian's libfmt-dev headers, fmt's compiled part built from them once
 #   toml++    Debian's headers in header-only mode (TOML_HEADER_ONLY=1)
 #   expat     Debian's libexpat.a
 # CLI11 and nlohmann/json are header-only anyway.
@@ -45,8 +45,12 @@ add_library(shardplan_simdjson STATIC "${_amalgamation}/simdjson.cpp")
 target_include_directories(shardplan_simdjson SYSTEM PUBLIC "${_amalgamation}")
 add_library(simdjson::simdjson ALIAS shardplan_simdjson)
 
-find_package(fmt REQUIRED)
-set(SHARDPLAN_FMT_TARGET fmt::fmt-header-only)
+# fmt: Debian's headers, its compiled part built once here (cmake/static_fmt.cc) rather than
+# fmt::fmt-header-only, which would compile it again in every source file that formats.
+find_path(SHARDPLAN_FMT_INCLUDE fmt/format-inl.h REQUIRED)
+add_library(shardplan_fmt STATIC ${CMAKE_CURRENT_LIST_DIR}/static_fmt.cc)
+target_include_directories(shardplan_fmt SYSTEM PUBLIC "${SHARDPLAN_FMT_INCLUDE}")
+set(SHARDPLAN_FMT_TARGET shardplan_fmt)
 
 add_library(shardplan_tomlplusplus INTERFACE)
 find_path(SHARDPLAN_TOML_INCLUDE toml++/toml.h REQUIRED)
