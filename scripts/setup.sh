@@ -6,8 +6,8 @@ packages=(
   build-essential cmake ninja-build git
   libsimdjson-dev nlohmann-json3-dev libexpat1-dev libcli11-dev libfmt-dev
   libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev
-  clang clang-format libclang-rt-14-dev
-  python3 python3-pytest python3-pytest-xdist
+  clang clang-format clang-tidy libclang-rt-14-dev
+  python3 python3-pytest python3-pytest-xdist python3-coverage python3-pytest-cov python3-yaml
   chromium python3-networkx
   python3-setuptools python3-wheel python3-pip python3-venv dpkg-dev binutils
 )
