@@ -539,6 +539,11 @@ constexpr ValueOption kValueOptions[] = {
     {"--shardplan", Known::other, "PLAN"},
     {"--shardplan-shard", Known::other, "I"},
     {"--shardplan-store-durations", Known::other, "FILE"},
+    {"--shardplan-splits", Known::other, "N"},
+    {"--shardplan-group", Known::other, "G"},
+    {"--shardplan-durations", Known::other, "PATH"},
+    {"--shardplan-write-plan", Known::other, "PATH"},
+    {"--shardplan-binary", Known::other, "PATH"},
 };
 
 const ValueOption* value_option(std::string_view name) {
