@@ -412,7 +412,7 @@ def circleci_workflow(sim):
 
 # The checks, the same for every recipe --------------------------------------------------------
 
-def testcases(path):
+def junit_testcases(path):
     root = ElementTree.parse(path).getroot()
     return [f"{case.get('classname')}::{case.get('name')}" for case in root.iter("testcase")]
 
@@ -432,7 +432,7 @@ def assert_final_job(sim, final_dir, shards, reports="shards/reports"):
     assert "TOTAL" in report
     failed = sim.output_of("shardplan failed")
     assert "1 tests or files to re-run" in failed, failed
-    rerun = testcases(final_dir / "rerun" / "rerun.xml")
+    rerun = junit_testcases(final_dir / "rerun" / "rerun.xml")
     assert rerun == ["tests.test_planted::test_fails_on_its_first_run"], rerun
     assert PLANTED.split("::")[1] in rerun[0]
 
@@ -627,3 +627,32 @@ def test_step_summary_records_a_failing_shard(planned):
     plan = json.loads((planned / "plan.json").read_text())
     row = [line for line in text.splitlines() if line][-1]
     assert row.startswith(f"| `{plan['inputs_digest']}` |") and row.endswith("| 5 |"), row
+
+
+# ---------------------------------------------------------------------------------------------
+# The zero-artifact lines that the GitLab and CircleCI recipes give in their header comments.
+
+ZERO_ARTIFACT_CIS = {
+    "gitlab-ci.yml": lambda i, n: {"CI_NODE_INDEX": i, "CI_NODE_TOTAL": n},
+    "circleci.yml": lambda i, n: {"CIRCLE_NODE_INDEX": i - 1, "CIRCLE_NODE_TOTAL": n},
+}
+
+
+@pytest.mark.parametrize("name", sorted(ZERO_ARTIFACT_CIS))
+def test_zero_artifact_line_of_a_recipe(tmp_path, wheel_dir, name):
+    lines = re.findall(r"^#\s+(python -m pytest --shardplan-splits .*)$", recipe_text(name), re.MULTILINE)
+    assert len(lines) == 1, lines
+    shards = 3
+    sim = Simulation(tmp_path, wheel_dir)
+    cwd = sim.job_dir("shards")
+    assert_ok(sim.sh("python -m pip install shardplan", cwd, {}), "pip install")
+    plans = set()
+    for index in range(1, shards + 1):
+        proc = sim.sh(lines[0], cwd, ZERO_ARTIFACT_CIS[name](index, shards))
+        assert f"shardplan: shard {index}/{shards}," in proc.stdout, proc.stdout + proc.stderr
+        plans.add((cwd / "plan.json").read_bytes())
+    assert len(plans) == 1, "every job made the same plan"
+    audit = sim.sh("shardplan audit --plan plan.json --junit 'reports/shard-{shard}.xml'", cwd, {})
+    assert_ok(audit, "audit")
+    failed = sim.sh("shardplan failed --junit 'reports/shard-*.xml'", cwd, {})
+    assert failed.stdout.split() == [PLANTED], failed.stdout
