@@ -656,3 +656,25 @@ def test_zero_artifact_line_of_a_recipe(tmp_path, wheel_dir, name):
     assert_ok(audit, "audit")
     failed = sim.sh("shardplan failed --junit 'reports/shard-*.xml'", cwd, {})
     assert failed.stdout.split() == [PLANTED], failed.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# The action's install inputs: `version` pins, `package` installs a given wheel, and a version
+# that does not exist fails the step (before pytest runs).
+
+def test_action_install_inputs(tmp_path, wheel_dir):
+    sim = Simulation(tmp_path, wheel_dir)
+    (wheel,) = wheel_dir.glob("shardplan-*.whl")
+    version = wheel.name.split("-")[1]
+    cases = [({"version": version}, True, f"shardplan-{version}"),
+             ({"package": str(wheel), "version": "0.0.0"}, True, f"shardplan-{version}"),
+             ({"version": "0.0.0"}, False, "shardplan==0.0.0")]
+    for index, (inputs, ok, expected) in enumerate(cases):
+        cwd = sim.job_dir(f"case-{index}")
+        args = {"shards": "2", "group": "1", "pytest-args": "-q -p no:cacheprovider", **inputs}
+        assert gh_action(sim, cwd, {}, args) is ok, sim.transcript()
+        install = [p for _, s, p in sim.log if "-m pip install" in s][-1]
+        assert expected in install.stdout + install.stderr, sim.transcript()
+        ran = [p for _, s, p in sim.log if "--shardplan-splits" in s]
+        assert len(ran) == index + (1 if ok else 0)
+    sim.finish()
