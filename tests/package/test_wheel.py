@@ -117,3 +117,24 @@ def test_shardplan_run_beside_the_wheel_registers_the_plugin_once(venv, demo):
                 "pytest", "-p", "no:cacheprovider", "--trace-config"], cwd=demo, env=env)
     assert "shardplan: shard 1/4," in proc.stdout, proc.stdout
     assert len(registrations(proc.stdout)) == 1, proc.stdout
+
+
+def test_plain_pytest_plans_in_the_job_with_the_bundled_binary(venv, demo):
+    """The one-line form: `pytest --shardplan-splits 4 --shardplan-group I` in each job, with no
+    plan artifact, no -p and no `shardplan run`. Every job plans with the wheel's own binary and
+    makes the same plan as `shardplan plan` by hand; together the groups run each test once."""
+    env = venv_env(venv)
+    env.pop("SHARDPLAN_BINARY", None)
+    run(["shardplan", "plan", "--shards", SHARDS, "--durations", ".test_durations", "-o",
+         "by-hand.json"], cwd=demo, env=env)
+    for group in range(1, SHARDS + 1):
+        proc = run([venv / "bin" / "python", "-m", "pytest", "-p", "no:cacheprovider",
+                    "--shardplan-splits", str(SHARDS), "--shardplan-group", str(group),
+                    f"--shardplan-write-plan=job-{group}.json", f"--junitxml=j/shard-{group}.xml"],
+                   cwd=demo, env=env)
+        assert f"shardplan: shard {group}/{SHARDS}," in proc.stdout, proc.stdout
+        assert re.search(r"planned here: .*\(" + re.escape(str(venv)), proc.stdout), proc.stdout
+        assert (demo / f"job-{group}.json").read_bytes() == (demo / "by-hand.json").read_bytes()
+    audit = run(["shardplan", "audit", "--plan", "by-hand.json", "--junit", "j/*.xml"], cwd=demo,
+                env=env)
+    assert audit.returncode == 0
