@@ -205,10 +205,7 @@ int run_audit(const AuditCommand& options) {
   // must still resolve to its file so that the audit can name it.
   auto inputs = load_inputs(fs, options.universe, TimingOptions{});
   if (!inputs) return fail(inputs.error());
-  const std::vector<std::string>& universe = inputs->universe;
-  std::vector<std::string> known = universe;  // what a testcase's dotted classname may name
-  known.insert(known.end(), inputs->doctest_modules.begin(), inputs->doctest_modules.end());
-  std::sort(known.begin(), known.end());
+  const std::vector<std::string> known = known_files(*inputs);
   const ModuleIndex index(known);
   std::vector<JunitReport> reports;
   std::vector<int> shards;
@@ -229,10 +226,11 @@ int run_audit(const AuditCommand& options) {
   const AuditReport report =
       audit_run(*plan, by_shard, AuditScope{&known, collected ? &*collected : nullptr});
   print_audit(report);
-  if (!report.ok())
+  if (!report.ok()) {
     return fail(
         error_in(options.plan,
                  "audit failed: the run did not execute this plan exactly once (lists above)"));
+  }
   note(fmt::format("audit ok: {} reports; every planned test ran exactly once, in its shard",
                    reports.size()));
   return kExitOk;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <iterator>
@@ -144,6 +145,13 @@ Result<Inputs> load_inputs(const FileSystem& fs, const UniverseOptions& universe
     inputs.timings = std::move(*merged);
   }
   return inputs;
+}
+
+std::vector<std::string> known_files(const Inputs& inputs) {
+  std::vector<std::string> known = inputs.universe;
+  known.insert(known.end(), inputs.doctest_modules.begin(), inputs.doctest_modules.end());
+  std::sort(known.begin(), known.end());
+  return known;
 }
 
 Workload take_workload(Inputs& inputs) {

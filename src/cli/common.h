@@ -37,6 +37,8 @@ struct Inputs {
 // Reads timings (if any) and finds the universe; prints warnings; errors are returned.
 Result<Inputs> load_inputs(const FileSystem& fs, const UniverseOptions& universe,
                            const TimingOptions& timing);
+// What a testcase's dotted classname may name: the test files and the doctest modules, sorted.
+std::vector<std::string> known_files(const Inputs& inputs);
 // The planner's per-file work from loaded inputs; moves the timings out of `inputs`.
 Workload take_workload(Inputs& inputs);
 // The test files only (no doctest modules, no scope): for commands that just need the list.

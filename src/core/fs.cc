@@ -33,8 +33,8 @@ std::string parent_of(const std::string& path) {
 }  // namespace
 
 std::string join_path(const std::string& a, const std::string& b) {
-  const std::string left = normalize(a);
-  const std::string right = normalize(b);
+  std::string left = normalize(a);  // not const: returned by move
+  std::string right = normalize(b);
   if (left.empty()) return right;
   if (right.empty()) return left;
   return left + "/" + right;

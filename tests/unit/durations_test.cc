@@ -19,6 +19,17 @@ TEST(Durations, ReadsObjectSortedById) {
   EXPECT_EQ(timings->skipped_invalid, 0u);
 }
 
+TEST(SortAndDedupe, OrdersByIdAndTheLaterOfTwoEntriesWins) {
+  Timings timings;
+  timings.tests = {{"b.py::t", 1}, {"a.py::t", 2}, {"b.py::t", 3}, {"a.py::s", 4}, {"a.py::t", 5}};
+  sort_and_dedupe(timings);
+  EXPECT_EQ(timings.tests,
+            (std::vector<TestTiming>{{"a.py::s", 4}, {"a.py::t", 5}, {"b.py::t", 3}}));
+  sort_and_dedupe(timings);  // sorted and unique already: unchanged
+  EXPECT_EQ(timings.tests,
+            (std::vector<TestTiming>{{"a.py::s", 4}, {"a.py::t", 5}, {"b.py::t", 3}}));
+}
+
 TEST(Durations, ReadsOlderListOfPairs) {
   auto timings = parse_durations(R"([["b.py::t", 2], ["a.py::t", 1]])", "d.json");
   ASSERT_TRUE(timings.ok());
