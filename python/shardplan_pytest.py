@@ -1004,6 +1004,7 @@ def _configure_in_job(config, splits, group):
     if written:
         written = str(Path(config.invocation_params.dir) / written)
         try:
+            os.makedirs(os.path.dirname(written), exist_ok=True)  # like --junitxml
             write_atomically(written, raw)
         except OSError as error:
             raise pytest.UsageError("shardplan: --shardplan-write-plan: cannot write %s: %s"

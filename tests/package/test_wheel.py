@@ -130,11 +130,11 @@ def test_plain_pytest_plans_in_the_job_with_the_bundled_binary(venv, demo):
     for group in range(1, SHARDS + 1):
         proc = run([venv / "bin" / "python", "-m", "pytest", "-p", "no:cacheprovider",
                     "--shardplan-splits", str(SHARDS), "--shardplan-group", str(group),
-                    f"--shardplan-write-plan=job-{group}.json", f"--junitxml=j/shard-{group}.xml"],
+                    f"--shardplan-write-plan=plans/job-{group}.json", f"--junitxml=j/shard-{group}.xml"],
                    cwd=demo, env=env)
         assert f"shardplan: shard {group}/{SHARDS}," in proc.stdout, proc.stdout
         assert re.search(r"planned here: .*\(" + re.escape(str(venv)), proc.stdout), proc.stdout
-        assert (demo / f"job-{group}.json").read_bytes() == (demo / "by-hand.json").read_bytes()
+        assert (demo / "plans" / f"job-{group}.json").read_bytes() == (demo / "by-hand.json").read_bytes()
     audit = run(["shardplan", "audit", "--plan", "by-hand.json", "--junit", "j/*.xml"], cwd=demo,
                 env=env)
     assert audit.returncode == 0
