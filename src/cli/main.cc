@@ -55,10 +55,8 @@ constexpr const char* kFooter =
     "Exit codes: 0 ok; 1 invalid input or a failed check; 2 usage error or a request that "
     "cannot be met; 'run' exits with its command's code.";
 
-}  // namespace shardplan::cli
-
-int main(int argc, char** argv) {
-  using namespace shardplan::cli;
+// Builds the command line, parses it and runs the chosen command. Throws only on a bug.
+int run_main(int argc, char** argv) {
   CLI::App app{"shardplan " SHARDPLAN_VERSION ": split a pytest suite into N balanced CI shards"};
   app.footer(kFooter);
   app.set_version_flag("--version", kVersionLine);
@@ -88,13 +86,22 @@ int main(int argc, char** argv) {
                e.what());
     return kExitUsage;
   }
-  try {
-    for (auto& [sub, run] : runners) {
-      if (sub->parsed()) return run();
-    }
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "shardplan: internal error: {} (please report this)\n", e.what());
-    return kExitInternal;
+  for (auto& [sub, run] : runners) {
+    if (sub->parsed()) return run();
   }
   return kExitUsage;
+}
+
+}  // namespace shardplan::cli
+
+int main(int argc, char** argv) {
+  using namespace shardplan::cli;
+  try {
+    return run_main(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "shardplan: internal error: {} (please report this)\n", e.what());
+  } catch (...) {
+    fmt::print(stderr, "shardplan: internal error (please report this)\n");
+  }
+  return kExitInternal;
 }
