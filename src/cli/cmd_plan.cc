@@ -15,6 +15,7 @@
 #include "core/emit/plan_json.h"
 #include "core/plan/duration.h"
 #include "core/plan/recommend.h"
+#include "core/timings/durations.h"
 #include "core/verify/check.h"
 
 namespace shardplan::cli {
@@ -27,9 +28,7 @@ struct PlanCommand {
   TimingOptions timing;
   CostOptions cost;
   std::string shards;
-  std::string target;
-  int min_shards = 1;
-  int max_shards = 64;
+  SizingOptions sizing;  // with --shards auto
   PlanFormat format = PlanFormat::plan;
   std::string output;
   std::vector<std::string> collected;
@@ -52,18 +51,8 @@ void rebase_timings_on_root(Inputs& inputs) {
       changed = true;
     }
   }
-  if (!changed) return;
-  std::stable_sort(tests.begin(), tests.end(),
-                   [](const TestTiming& a, const TestTiming& b) { return a.id < b.id; });
-  // An id recorded both ways keeps the rootdir-relative one (the later in this order).
-  std::vector<TestTiming> unique;
-  for (TestTiming& test : tests) {
-    if (!unique.empty() && unique.back().id == test.id)
-      unique.back() = std::move(test);
-    else
-      unique.push_back(std::move(test));
-  }
-  tests = std::move(unique);
+  // An id recorded both ways keeps the entry that came later in the timings (sort_and_dedupe).
+  if (changed) sort_and_dedupe(*inputs.timings);
 }
 
 // Doctest modules are planned when the timings know them; the others run in their hash shard.
@@ -85,10 +74,7 @@ void add_timed_doctest_modules(Inputs& inputs) {
 Result<bool> keep_collected_only(const FileSystem& fs, const std::vector<std::string>& sources,
                                  Inputs& inputs) {
   if (sources.empty() || !inputs.timings) return true;
-  std::vector<std::string> known = inputs.universe;
-  known.insert(known.end(), inputs.doctest_modules.begin(), inputs.doctest_modules.end());
-  std::sort(known.begin(), known.end());
-  auto ids = load_collected(fs, sources, ModuleIndex(known));
+  auto ids = load_collected(fs, sources, ModuleIndex(known_files(inputs)));
   if (!ids) return ids.error();
   if (ids->empty()) {
     return error_in(sources.front(),
@@ -149,15 +135,15 @@ Result<int> shard_count(const PlanCommand& options, const Workload& work, const 
     }
     return n;
   }
-  if (options.target.empty())
-    return error_in("", "--shards auto needs --target, e.g. --target 15m");
-  auto target = parse_duration(options.target);
+  const SizingOptions& range = options.sizing;
+  if (range.target.empty()) return error_in("", "--shards auto needs --target, e.g. --target 15m");
+  auto target = parse_duration(range.target);
   if (!target) return target.error();
-  const Sizing sizing = size_shards(work, base, options.min_shards, options.max_shards, *target);
+  const Sizing sizing = size_shards(work, base, range.min_shards, range.max_shards, *target);
   if (sizing.rows.empty()) return error_in("", "no shard count in --min..--max can be planned");
   if (sizing.meets_target) return *sizing.meets_target;
-  warn(fmt::format("no N in {}..{} meets --target {}; using {} (predicted {})", options.min_shards,
-                   sizing.rows.back().shards, options.target, sizing.rows.back().shards,
+  warn(fmt::format("no N in {}..{} meets --target {}; using {} (predicted {})", range.min_shards,
+                   sizing.rows.back().shards, range.target, sizing.rows.back().shards,
                    seconds_text(sizing.rows.back().makespan)));
   return sizing.rows.back().shards;
 }
@@ -205,29 +191,20 @@ Runner setup_plan(CLI::App& command) {
   command
       .add_option("--shards,-n", options->shards, "Number of shards N, or 'auto' (needs --target)")
       ->required();
-  command.add_option("--target", options->target,
-                     "With --shards auto: wall-clock goal per job, e.g. 900, 15m, 1h30m");
-  command.add_option("--min", options->min_shards, "With --shards auto: smallest N (default 1)")
-      ->check(CLI::Range(1, 100000));
-  command.add_option("--max", options->max_shards, "With --shards auto: largest N (default 64)")
-      ->check(CLI::Range(1, 100000));
+  add_sizing_options(command, options->sizing, SizingUse::plan_auto);
   add_universe_options(command, options->universe);
   add_pytest_args(command, options->universe);
   add_timing_options(command, options->timing);
   add_cost_options(command, options->cost);
-  const std::map<std::string, PlanFormat> formats{{"plan", PlanFormat::plan},
-                                                  {"github-matrix", PlanFormat::github_matrix}};
-  command
-      .add_option("--format", options->format,
-                  "plan (default: the plan JSON) or github-matrix (the plan goes to -o; stdout "
-                  "gets {\"include\":[{\"shard\":1},...]} for fromJSON)")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
-  command.add_option("-o,--output", options->output, "Write the plan here (default: stdout)");
-  command.add_option(
-      "--collected", options->collected,
-      "Node ids that exist now: the output of 'pytest --collect-only -q' or JUnit "
-      "reports of a full run (repeatable). Timings of other tests are ignored, so no "
-      "slice is made of tests that are gone");
+  add_choice_option(command, "--format", options->format,
+                    {{"plan", PlanFormat::plan}, {"github-matrix", PlanFormat::github_matrix}},
+                    "plan (default: the plan JSON) or github-matrix (the plan goes to -o; stdout "
+                    "gets {\"include\":[{\"shard\":1},...]} for fromJSON)");
+  add_output_option(command, options->output, "Write the plan here (default: stdout)");
+  add_collected_option(command, options->collected,
+                       "Node ids that exist now: the output of 'pytest --collect-only -q' or "
+                       "JUnit reports of a full run (repeatable). Timings of other tests are "
+                       "ignored, so no slice is made of tests that are gone");
   command.footer(
       "Cost model: a shard's predicted seconds = --shard-overhead + for each file or slice it "
       "collects, the file overhead + its tests' durations.\nUntimed files are estimated: the "

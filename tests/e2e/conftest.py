@@ -44,26 +44,30 @@ def shardplan(*args, cwd=None, check=True, env=None):
     return proc
 
 
-def collected_ids(output):
+def collected_ids(output, prefix="tests/"):
     """Node ids printed by `pytest --collect-only -q` (pytest 7, 8 and 9 print the same: one id
-    a line, then a blank line and the summary; warnings and errors come after it)."""
+    a line, then a blank line and the summary; warnings and errors come after it). Only the lines
+    starting with `prefix` count ("" for every line before the blank one)."""
     ids = []
     for line in output.splitlines():
         if not line.strip():
             break
-        if line.startswith("tests/"):
+        if line.startswith(prefix):
             ids.append(line)
     return ids
 
 
-def collect(cwd, *extra_args, runner=None):
-    command = [PYTHON, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+def collect(cwd, *extra_args, runner=None, prefix="tests/"):
+    """The node ids of `pytest --collect-only -q EXTRA_ARGS` in cwd, which must exit 0. `runner`,
+    when given, runs the pytest command (with EXTRA_ARGS) instead, e.g. through `shardplan run`."""
+    command = [PYTHON, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+               *extra_args]
     if runner is None:
-        proc = subprocess.run(command + list(extra_args), cwd=cwd, capture_output=True, text=True)
+        proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     else:
         proc = runner(command)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return collected_ids(proc.stdout)
+    return collected_ids(proc.stdout, prefix)
 
 
 @pytest.fixture

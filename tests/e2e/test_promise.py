@@ -18,29 +18,11 @@ PYTEST = [PYTHON, "-m", "pytest", "-p", "no:cacheprovider"]
 
 
 def shard_ids(root, plan, shard, *pytest_args, cwd=None):
-    """Node ids pytest collects for one shard, and the plugin's summary line."""
-    proc = shardplan("run", "--plan", plan, "--shard", shard, "--", *PYTEST, "--collect-only", "-q",
-                     *pytest_args, cwd=cwd or root, check=False)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    ids = []
-    for line in proc.stdout.splitlines():
-        if not line.strip():
-            break
-        ids.append(line)
-    return ids
-
-
-def all_ids(cwd, *pytest_args):
-    """Every node id of a plain `pytest --collect-only -q` (no plugin)."""
-    proc = subprocess.run(PYTEST + ["--collect-only", "-q", *pytest_args], cwd=cwd, capture_output=True,
-                          text=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    ids = []
-    for line in proc.stdout.splitlines():
-        if not line.strip():
-            break
-        ids.append(line)
-    return ids
+    """Node ids pytest collects for one shard (through `shardplan run`), whatever their prefix."""
+    def through_run(command):
+        return shardplan("run", "--plan", plan, "--shard", shard, "--", *command, cwd=cwd or root,
+                         check=False)
+    return collect(cwd or root, *pytest_args, runner=through_run, prefix="")
 
 
 def union_of_shards(root, plan, shards, *pytest_args, cwd=None):
@@ -303,11 +285,11 @@ def test_plan_root_below_pytest_rootdir(demo, tmp_path):
     sub = repo / "demo"
     (sub / "pytest.ini").unlink()
     (sub / "files.txt").write_text(
-        "\n".join(sorted({i.split("::")[0][len("demo/"):] for i in all_ids(repo, "demo/tests")})) + "\n")
+        "\n".join(sorted({i.split("::")[0][len("demo/"):] for i in collect(repo, "demo/tests", prefix="")})) + "\n")
     shardplan("plan", "--shards", 2, "--files-from", "files.txt", "--durations", ".test_durations",
               "-o", "plan.json", cwd=sub)
     every, _ = union_of_shards(repo, str(sub / "plan.json"), 2, "demo/tests")
-    assert_exactly_once(every, all_ids(repo, "demo/tests"))
+    assert_exactly_once(every, collect(repo, "demo/tests", prefix=""))
     run_shards(repo, str(sub / "plan.json"), 2, "demo/tests", reports=str(sub / "reports"))
     audit = shardplan("audit", "--plan", "plan.json", "--junit", "reports/shard-{shard}.xml",
                       "--files-from", "files.txt", cwd=sub)
