@@ -293,13 +293,16 @@ def parse_plan(data, shard):
     return view
 
 
-def load_plan(path, shard):
+def read_plan(path):
     try:
         with open(path, "rb") as stream:
-            raw = stream.read()
+            return stream.read()
     except OSError as error:
         raise PlanError("cannot read the plan: %s" % (error.strerror or error))
-    return decode_plan(raw, shard)
+
+
+def load_plan(path, shard):
+    return decode_plan(read_plan(path), shard)
 
 
 def decode_plan(raw, shard):
@@ -325,10 +328,13 @@ def _junit_report(config):
 class ShardPlugin:
     """Registered only when --shardplan is given."""
 
-    def __init__(self, config, view, root):
+    def __init__(self, config, view, root, fresh=False):
         self.config = config
         self.view = view
         self.root = root  # the plan's root: plan paths are relative to it
+        # fresh: the plan was made from this very tree a moment ago (in-job planning), so every
+        # test file pytest's own collectors can find is in it; see may_skip_directory.
+        self.pruner = DirectoryPruner(config, view) if fresh else None
         # relative() runs for every path pytest walks: plain string work, no Path objects.
         self.root_text = str(root)
         self.root_prefix = self.root_text.rstrip(os.sep) + os.sep
@@ -405,7 +411,12 @@ class ShardPlugin:
         if os.path.isdir(path):
             if rel is None:  # outside the plan's root: ancestors of the root stay walkable
                 return None if _is_ancestor(path, self.root) else self.leave_out(path)
-            return None if self.view.scope.may_hold("" if rel == "." else rel) else self.leave_out(path)
+            rel_dir = "" if rel == "." else rel
+            if not self.view.scope.may_hold(rel_dir):
+                return self.leave_out(path)
+            if self.pruner is not None and self.pruner.may_skip(path, rel_dir):
+                return True
+            return None
         if os.path.basename(path) in ("__init__.py", "conftest.py"):
             return None  # packages and conftests are judged by their items, never skipped
         verdict = self.judge(rel)
@@ -510,6 +521,8 @@ class ShardPlugin:
                 line += ", %d unplanned files" % len(self.unplanned)
             if self.out_of_scope:
                 line += ", %d paths out of scope left out" % len(self.out_of_scope)
+            if self.pruner is not None and self.pruner.skipped:
+                line += ", %d directories without its files not walked" % self.pruner.skipped
         return line
 
     def empty_explanation(self):
@@ -539,6 +552,77 @@ class ShardPlugin:
         terminalreporter.write_line(self.summary_line(with_results=True))
         for line in self.empty_explanation():
             terminalreporter.write_line(line)
+
+
+class DirectoryPruner:
+    """Which directories a shard of a fresh plan need not walk at all.
+
+    Walking a big tree costs pytest a hook call per file even for files another shard runs
+    (about 0.1 ms each: 300 ms for 3,000 files). With a plan made from this very tree a moment
+    ago (in-job planning; xdist workers get the controller's), a directory that holds none of
+    this shard's files can only hold other shards' files, so skipping it changes nothing,
+    unless something other than pytest's own Python and doctest collectors could collect a
+    file there that the planner does not know of. So a directory is skipped only when
+
+    - it holds no whole file or slice of this shard (at any depth),
+    - no plugin or loaded conftest implements pytest_collect_file or pytest_collect_directory
+      besides pytest's own modules, and
+    - no conftest.py lies in it or below it (one would be loaded there, and may collect).
+
+    Two-step plans (--shardplan PLAN) never prune: files added since the plan was made run in
+    the shard their path hashes to, wherever they are."""
+
+    def __init__(self, config, view):
+        self.config = config
+        self.mine = {""}
+        for rel in list(view.files) + list(view.slices):
+            while "/" in rel:
+                rel = rel.rpartition("/")[0]
+                self.mine.add(rel)
+        self.norecurse = [str(pattern) for pattern in config.getini("norecursedirs")]
+        self.conftest_below = {}  # directory path -> whether a conftest.py is in or below it
+        self.skipped = 0
+
+    def may_skip(self, path, rel_dir):
+        if rel_dir in self.mine or self.foreign_collectors():
+            return False
+        if self.has_conftest(str(path)):
+            return False
+        self.skipped += 1
+        return True
+
+    def foreign_collectors(self):
+        hooks = self.config.pluginmanager.hook
+        for name in ("pytest_collect_file", "pytest_collect_directory"):
+            caller = getattr(hooks, name, None)
+            for impl in caller.get_hookimpls() if caller is not None else ():
+                plugin = impl.plugin
+                module = getattr(plugin, "__name__", None) or type(plugin).__module__
+                if not module.startswith("_pytest."):
+                    return True
+        return False
+
+    def has_conftest(self, directory):
+        known = self.conftest_below.get(directory)
+        if known is not None:
+            return known
+        found = False
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    if entry.name == "conftest.py":
+                        found = True
+                    elif entry.is_dir(follow_symlinks=False):
+                        if not any(fnmatch.fnmatch(entry.name, p) for p in self.norecurse):
+                            found = self.has_conftest(entry.path)
+                    elif entry.is_symlink() and entry.is_dir():
+                        found = True  # not followed here: assume it may hold one
+                    if found:
+                        break
+        except OSError:
+            found = True  # unreadable: let pytest walk it and say what it finds
+        self.conftest_below[directory] = found
+        return found
 
 
 def _relative_posix(path, base):
@@ -990,7 +1074,7 @@ def _configure_in_job(config, splits, group):
         if raw is None:
             raise pytest.UsageError("shardplan: this xdist worker got no plan from its "
                                     "controller: is the shardplan plugin loaded there?")
-        _start_shard(config, raw.encode("utf-8"), group, "the controller's plan")
+        _start_shard(config, raw.encode("utf-8"), group, "the controller's plan", fresh=True)
         return
     planner = config.stash.get(_PENDING_PLAN, None)
     if planner is not None and planner.splits != splits:  # cannot happen: the same options
@@ -1011,7 +1095,7 @@ def _configure_in_job(config, splits, group):
                                     % (written, error.strerror or error))
     in_job = InJobPlan(raw)
     config.pluginmanager.register(in_job, "shardplan-in-job")  # its header comes first
-    view = _start_shard(config, raw, group, "the plan made in this job")
+    view = _start_shard(config, raw, group, "the plan made in this job", fresh=True)
     in_job.lines = _header_lines(config, splits, view.universe_files, planner, written)
 
 
@@ -1069,27 +1153,23 @@ def _configure_shard(config):
     if shard is None:
         raise pytest.UsageError("shardplan: --shardplan needs --shardplan-shard=I")
     try:
-        view = load_plan(plan_path, shard)
-        root = locate_root(config, view)
+        raw = read_plan(plan_path)
     except PlanError as error:
         raise pytest.UsageError("shardplan: %s: %s" % (plan_path, error))
-    _register_shard(config, view, root)
+    _start_shard(config, raw, shard, plan_path)
 
 
-def _start_shard(config, raw, shard, source):
-    """Runs shard `shard` of the plan `raw` (bytes) exactly as --shardplan would."""
+def _start_shard(config, raw, shard, source, fresh=False):
+    """Runs shard `shard` of the plan `raw` (bytes); `fresh` when the plan was made from this
+    tree in this run (in-job planning), which lets the shard skip other shards' directories."""
     try:
         view = decode_plan(raw, shard)
         root = locate_root(config, view)
     except PlanError as error:
         raise pytest.UsageError("shardplan: %s: %s" % (source, error))
-    _register_shard(config, view, root)
-    return view
-
-
-def _register_shard(config, view, root):
     check_arguments(config, view, root)
-    config.pluginmanager.register(ShardPlugin(config, view, root), "shardplan-shard")
+    config.pluginmanager.register(ShardPlugin(config, view, root, fresh), "shardplan-shard")
+    return view
 
 
 def check_arguments(config, view, root):

@@ -258,3 +258,85 @@ def test_a_failed_plan_shows_the_planners_message(layout, plugin_env):
     stderr = usage_error(layout, plugin_env, "--shardplan-splits=2", "--shardplan-group=1")
     assert "planning in this job failed (the planner exited 1)" in stderr
     assert ".test_durations:1:" in stderr and "the command was: cd " in stderr
+
+
+def write_packages(root, with_yaml_collector):
+    """Four packages, one test file each, equally heavy: four groups take one package each.
+    pkg_d holds a conftest.py; pkg_b/data.yaml is a test only a conftest collector knows."""
+    files = {"pkg_a/test_a.py": "def test_a(): pass\n",
+             "pkg_b/test_b.py": "def test_b(): pass\n",
+             "pkg_b/data.yaml": "yaml test\n",
+             "pkg_c/sub/test_c.py": "def test_c(): pass\n",
+             "pkg_d/conftest.py": "import pytest\n\n\n@pytest.fixture\ndef d():\n    return 1\n",
+             "pkg_d/test_d.py": "def test_d(d): assert d == 1\n",
+             "pytest.ini": "[pytest]\n"}
+    if with_yaml_collector:
+        files["conftest.py"] = textwrap.dedent("""\
+            import pytest
+
+
+            class YamlItem(pytest.Item):
+                def runtest(self):
+                    pass
+
+
+            class YamlFile(pytest.File):
+                def collect(self):
+                    yield YamlItem.from_parent(self, name="case")
+
+
+            def pytest_collect_file(parent, file_path):
+                if file_path.suffix == ".yaml":
+                    return YamlFile.from_parent(parent, path=file_path)
+            """)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    durations = {"pkg_a/test_a.py::test_a": 1.0, "pkg_b/test_b.py::test_b": 1.0,
+                 "pkg_c/sub/test_c.py::test_c": 1.0, "pkg_d/test_d.py::test_d": 1.0}
+    (root / ".test_durations").write_text(json.dumps(durations))
+    return root
+
+
+def skipped_directories(proc):
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for line in proc.stdout.splitlines():
+        if line.startswith("shardplan: shard ") and "directories without its files" in line:
+            return int(line.split(", ")[-1].split()[0])
+    return 0
+
+
+def test_a_fresh_plan_lets_a_group_skip_other_groups_directories(tmp_path, plugin_env):
+    """In-job plans are made from this tree, so a group need not walk a directory that holds
+    none of its files: pytest visits no file there. Not where a conftest.py lies at or below it
+    (it may collect what the planner does not know), and the result is the two-step flow's."""
+    root = write_packages(tmp_path / "packages", with_yaml_collector=False)
+    compare_with_two_step(root, plugin_env, 4)
+    for group in range(1, 5):
+        proc = run_pytest(root, plugin_env, "-q", "--shardplan-splits=4",
+                          f"--shardplan-group={group}", "--shardplan-write-plan=p.json")
+        shard = json.loads((root / "p.json").read_text())["shards"][group - 1]
+        mine = {path.split("/")[0] for path in shard["files"]}
+        assert len(mine) == 1, shard
+        # pkg_a, pkg_b, pkg_c are skipped unless they are this group's; pkg_d has a conftest.py.
+        expected = len({"pkg_a", "pkg_b", "pkg_c"} - mine)
+        assert skipped_directories(proc) == expected, proc.stdout
+    two_step = run_pytest(root, plugin_env, "-q", f"--shardplan={root / 'hand-4.json'}",
+                          "--shardplan-shard=1")
+    assert skipped_directories(two_step) == 0, "a two-step plan may be stale: it never skips"
+
+
+def test_a_foreign_collector_turns_skipping_off(tmp_path, plugin_env):
+    """A conftest that collects .yaml files: the planner does not know pkg_b/data.yaml, which
+    then runs in the group its path hashes to; no directory may be skipped, and every item
+    runs exactly once over the groups."""
+    root = write_packages(tmp_path / "yaml", with_yaml_collector=True)
+    full = collected(run_pytest(root, plugin_env, "--collect-only", "-q"))
+    assert "pkg_b/data.yaml::case" in full
+    seen = []
+    for group in range(1, 5):
+        proc = run_pytest(root, plugin_env, "--collect-only", "-q", "--shardplan-splits=4",
+                          f"--shardplan-group={group}")
+        assert skipped_directories(proc) == 0, proc.stdout
+        seen.extend(collected(proc))
+    assert sorted(seen) == sorted(full)
