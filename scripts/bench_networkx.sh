@@ -2,8 +2,9 @@
 # End-to-end benchmark on a real external suite: networkx's own tests as shipped by Debian's
 # python3-networkx. Records durations with one full serial run (the bundled plugin), plans
 # N shards, runs every shard through `shardplan run`, then runs the same suite
-# whole-tree-per-job (every job collects everything and keeps a 1/N least_duration share,
-# bench/networkx/conftest.py). Prints per-job wall seconds, makespan over serial/N, the sum of
+# whole-tree-per-job with the real pytest-split 0.11.0 plugin from ../shared/anchors (every job
+# collects everything and keeps its least_duration group; bench/networkx/conftest.py only
+# records which tests ran). Prints per-job wall seconds, makespan over serial/N, the sum of
 # job seconds over the serial run, and checks that every test ran exactly once. Then re-records
 # the durations from the shardplan jobs' JUnit reports (shardplan merge), fits the overheads to
 # their walls (shardplan calibrate), plans again and runs the shards a second time.
@@ -19,6 +20,8 @@ shardplan=${SHARDPLAN:-$root/build/bench/shardplan}
 source_dir=/usr/lib/python3/dist-packages/networkx
 [ -d "$source_dir" ] || { echo "bench_networkx: apt-get install python3-networkx" >&2; exit 2; }
 py=/usr/bin/python3
+anchors=${SHARDPLAN_ANCHORS:-$root/../shared/anchors}/pytest-split-0.11.0
+[ -d "$anchors/pytest_split" ] || { echo "bench_networkx: pytest-split 0.11.0 not found at $anchors" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/shardplan-networkx.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -55,12 +58,13 @@ grep -E "makespan|tests timed" plan.log >&2
 
 # The two approaches' jobs alternate (shardplan job i, then whole-tree job i), so a slow spell
 # on a shared machine hits both alike instead of one approach's whole run.
-echo "job i of shardplan ('shardplan run'), then job i of whole tree per job (least_duration):" >&2
+echo "job i of shardplan ('shardplan run'), then job i of pytest-split 0.11.0 (least_duration):" >&2
 for i in $(seq 1 "$shards"); do
   BENCH_NODEIDS_OUT=shardplan-$i.ids run "shardplan-$i" "shardplan-$i.log" \
     "$shardplan" run --plan plan.json --shard "$i" -- $py -m pytest -q networkx --junitxml="report-$i.xml"
-  BENCH_NODEIDS_OUT=wholetree-$i.ids BENCH_SPLIT_DURATIONS=durations.json BENCH_SPLIT_N=$shards \
-    BENCH_SPLIT_I=$i run "wholetree-$i" "wholetree-$i.log" $py -m pytest -q networkx
+  BENCH_NODEIDS_OUT=wholetree-$i.ids PYTHONPATH=$anchors run "wholetree-$i" "wholetree-$i.log" \
+    $py -m pytest -q -p pytest_split.plugin networkx --splits "$shards" --group "$i" \
+    --durations-path durations.json --splitting-algorithm least_duration
 done
 
 # The loop a user would run next: durations re-recorded from the shards' own reports
@@ -103,7 +107,7 @@ def check(prefix):
     return ok, f"{sum(ids.values())} tests run; {dup} run twice, {missing} missing, {extra} not in the serial run"
 rows = []
 for name, prefix in (("shardplan (plan + `shardplan run`)", "shardplan"),
-                     ("whole tree per job, least_duration", "wholetree"),
+                     ("pytest-split 0.11.0 (real plugin, least_duration; whole tree per job)", "wholetree"),
                      ("shardplan, second run (durations merged from the first run's shard reports, overheads calibrated)", "calibrated")):
     per = [walls[f"{prefix}-{i}"] for i in range(1, shards + 1)]
     ok, text = check(prefix)
