@@ -12,7 +12,6 @@ Usage: assemble_docs.py [--root DIR]
 """
 import argparse
 import os
-import re
 import sys
 
 

@@ -149,7 +149,11 @@ def side_by_side(bench, cases):
             cells.append(f"{anchor.wall_text()}, {fmt_mib(anchor.rss)}")
             ratio = ours.median / anchor.median
             anchor_ratio = f"1/{1 / ratio:,.0f}: {mark(ratio <= 0.01)}"
-        cells.append(f"{packer_ratio:.2f}: {mark(packer_ratio <= 0.3)}")
+        if "1M" in label:
+            cells.append(f"{packer_ratio:.2f}: {mark(packer_ratio <= 0.3)}")
+        else:  # the ratio targets are set at 1M tests
+            cells.append(f"{packer_ratio:.2f} (no target)")
+            anchor_ratio = anchor_ratio.split(":")[0] + " (no target)"
         cells.append(anchor_ratio)
         print("| " + " | ".join(cells) + " |")
 
