@@ -1,17 +1,25 @@
 // Balance on real timing data: plans every dataset in the given folders (each with
 // test_durations.json and files.txt) for N in {4, 8, 16, 38, 64} with shardplan and with the
-// reference algorithms (baselines.h), charges every plan the same cost model (cost_model.h)
-// and prints the Markdown tables of docs/benchmarks.md to stdout.
-// Usage: bench_quality [--job-overhead S] [--file-overhead S] DATASET_DIR...
+// reference algorithms, charges every plan the same cost model (cost_model.h) and prints the
+// Markdown tables of docs/benchmarks.md to stdout. The pytest-split columns come from the real
+// pytest-split 0.11.0 code when --anchor DIR holds its groups (scripts/bench.sh: first
+// `--export-units DIR` writes each dataset's units as DIR/<dataset>.json, then
+// bench/anchor_groups.py runs the anchor on them); the clean-room re-implementations in
+// baselines.h are then only checked against it. Without --anchor the columns are the
+// re-implementations, labelled so.
+// Usage: bench_quality [--job-overhead S] [--file-overhead S] [--anchor DIR] DATASET_DIR...
+//        bench_quality --export-units DIR DATASET_DIR...
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -87,19 +95,124 @@ std::optional<Assignment> shardplan_assignment(const Dataset& data, int shards, 
   return assignment;
 }
 
-std::vector<Algorithm> algorithms(double file_overhead) {
-  return {
+// The pytest-split algorithms, by their anchor names, with the clean-room re-implementations.
+struct PytestSplitAlgorithm {
+  const char* name;
+  Assignment (*clean_room)(const Suite&, int);
+};
+constexpr PytestSplitAlgorithm kPytestSplit[] = {{"least_duration", least_duration},
+                                                 {"duration_based_chunks", duration_based_chunks}};
+
+// The anchor's groups for one (dataset, algorithm, N), as bench/anchor_groups.py wrote them.
+Assignment anchor_assignment(const std::string& dir, const Dataset& d, const char* algorithm,
+                             int n) {
+  const std::string path = fmt::format("{}/{}/{}-{}.txt", dir, d.name, algorithm, n);
+  const auto text = read_text(path);
+  Assignment out{{}, n};
+  std::istringstream lines(text.value_or(""));
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty()) out.job_of.push_back(std::atoi(line.c_str()));
+  }
+  if (!text || out.job_of.size() != d.suite.units.size()) {
+    std::fprintf(stderr,
+                 "bench_quality: %s: %s (expected one group per unit, %zu lines; run "
+                 "bench/anchor_groups.py on the --export-units folder)\n",
+                 path.c_str(), text ? "wrong number of lines" : "missing", d.suite.units.size());
+    std::exit(1);
+  }
+  return out;
+}
+
+std::vector<Algorithm> algorithms(double file_overhead, const std::string& anchor_dir) {
+  std::vector<Algorithm> out = {
       {"shardplan",
        [=](const Dataset& d, int n) { return shardplan_assignment(d, n, true, file_overhead); }},
       {"shardplan --no-split",
        [=](const Dataset& d, int n) { return shardplan_assignment(d, n, false, file_overhead); }},
-      {"least_duration",
-       [](const Dataset& d, int n) { return std::optional(least_duration(d.suite, n)); }},
-      {"duration_based_chunks",
-       [](const Dataset& d, int n) { return std::optional(duration_based_chunks(d.suite, n)); }},
-      {"dedicated file shards",
-       [](const Dataset& d, int n) { return std::optional(dedicated_file_shards(d.suite, n)); }},
   };
+  for (const PytestSplitAlgorithm& alg : kPytestSplit) {
+    if (anchor_dir.empty()) {
+      out.push_back(
+          {fmt::format("{} (clean-room re-implementation)", alg.name),
+           [&alg](const Dataset& d, int n) { return std::optional(alg.clean_room(d.suite, n)); }});
+    } else {
+      out.push_back({fmt::format("pytest-split 0.11.0 {} (real code)", alg.name),
+                     [&alg, anchor_dir](const Dataset& d, int n) {
+                       return std::optional(anchor_assignment(anchor_dir, d, alg.name, n));
+                     }});
+    }
+  }
+  out.push_back({"dedicated file shards (clean-room)", [](const Dataset& d, int n) {
+                   return std::optional(dedicated_file_shards(d.suite, n));
+                 }});
+  return out;
+}
+
+// How often the clean-room re-implementations gave the anchor's very assignment.
+void print_anchor_agreement(const std::vector<Dataset>& data, const std::string& anchor_dir) {
+  std::vector<std::string> parts;
+  for (const PytestSplitAlgorithm& alg : kPytestSplit) {
+    int same = 0, cells = 0;
+    std::vector<std::string> differ;
+    for (const Dataset& d : data) {
+      for (const int n : kShardCounts) {
+        ++cells;
+        if (alg.clean_room(d.suite, n).job_of ==
+            anchor_assignment(anchor_dir, d, alg.name, n).job_of)
+          ++same;
+        else
+          differ.push_back(fmt::format("{} N={}", d.name, n));
+      }
+    }
+    parts.push_back(
+        fmt::format("`{}` {} of {}{}", alg.name, same, cells,
+                    differ.empty() ? "" : fmt::format(" (differs: {})", fmt::join(differ, ", "))));
+  }
+  fmt::print(
+      "\nThe pytest-split columns are the unmodified pytest-split 0.11.0 code "
+      "(../shared/anchors, run by bench/anchor_groups.py on the same units); \"dedicated file "
+      "shards\" is a clean-room re-implementation (bench/baselines.cc). The clean-room "
+      "re-implementations of the two pytest-split algorithms, kept for the unit-level "
+      "benchmarks, gave the anchor's exact assignment in: {}.\n",
+      fmt::join(parts, "; "));
+}
+
+// Writes the dataset's units (id -> seconds, collection order) as DIR/<name>.json, the input
+// of bench/anchor_groups.py.
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out + '"';
+}
+
+bool export_units(const Dataset& d, const std::string& dir) {
+  std::string text = "{\n";
+  for (std::size_t i = 0; i < d.suite.units.size(); ++i) {
+    text += fmt::format("{}{}: {}", i ? ",\n" : "", json_string(d.suite.ids[i]),
+                        d.suite.units[i].seconds);
+  }
+  text += "\n}\n";
+  const std::string path = dir + "/" + d.name + ".json", temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary);
+    if (!(out << text).flush()) {
+      std::fprintf(stderr, "bench_quality: cannot write %s\n", temp.c_str());
+      return false;
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(temp, path, error);
+  if (error) std::fprintf(stderr, "bench_quality: cannot rename %s\n", temp.c_str());
+  return !error;
 }
 
 // results[dataset][n][algorithm]
@@ -259,14 +372,28 @@ void print_sweep(const std::vector<Dataset>& data, double file_overhead) {
   }
 }
 
-int run(const std::vector<std::string>& dirs, const CostModel& cost) {
+struct Options {
+  CostModel cost;
+  std::string anchor_dir;  // --anchor
+  std::string export_dir;  // --export-units
+  std::vector<std::string> dirs;
+};
+
+int run(const Options& options) {
+  const CostModel& cost = options.cost;
   std::vector<Dataset> data;
-  for (const std::string& dir : dirs) {
+  for (const std::string& dir : options.dirs) {
     auto d = load_dataset(dir);
     if (!d) return 1;
     data.push_back(std::move(*d));
   }
-  const auto algos = algorithms(cost.file_overhead);
+  if (!options.export_dir.empty()) {
+    for (const Dataset& d : data) {
+      if (!export_units(d, options.export_dir)) return 1;
+    }
+    return 0;
+  }
+  const auto algos = algorithms(cost.file_overhead, options.anchor_dir);
   Table results(data.size());
   for (std::size_t d = 0; d < data.size(); ++d) {
     for (const int n : kShardCounts) {
@@ -304,6 +431,13 @@ int run(const std::vector<std::string>& dirs, const CostModel& cost) {
                      "{} / {}{}", e.imports, e.max_imports,
                      e.empty_jobs ? fmt::format(" / **{} empty**", e.empty_jobs) : "");
                });
+  if (!options.anchor_dir.empty()) {
+    print_anchor_agreement(data, options.anchor_dir);
+  } else {
+    fmt::print(
+        "\nAll reference columns are clean-room re-implementations (bench/baselines.cc), not "
+        "pytest-split's code: pass --anchor (scripts/bench.sh does) for the real anchor.\n");
+  }
   return 0;
 }
 
@@ -311,20 +445,31 @@ int run(const std::vector<std::string>& dirs, const CostModel& cost) {
 }  // namespace shardplan::bench
 
 int main(int argc, char** argv) {
-  shardplan::bench::CostModel cost;
-  std::vector<std::string> dirs;
+  shardplan::bench::Options options;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if ((arg == "--job-overhead" || arg == "--file-overhead") && i + 1 < argc) {
-      (arg == "--job-overhead" ? cost.job_overhead : cost.file_overhead) = std::atof(argv[++i]);
+    const bool valued = arg == "--job-overhead" || arg == "--file-overhead" || arg == "--anchor" ||
+                        arg == "--export-units";
+    if (valued && i + 1 >= argc) {
+      options.dirs.clear();
+      break;
+    }
+    if (arg == "--job-overhead" || arg == "--file-overhead") {
+      (arg == "--job-overhead" ? options.cost.job_overhead : options.cost.file_overhead) =
+          std::atof(argv[++i]);
+    } else if (arg == "--anchor") {
+      options.anchor_dir = argv[++i];
+    } else if (arg == "--export-units") {
+      options.export_dir = argv[++i];
     } else {
-      dirs.push_back(arg);
+      options.dirs.push_back(arg);
     }
   }
-  if (dirs.empty()) {
+  if (options.dirs.empty()) {
     std::fprintf(stderr,
-                 "usage: bench_quality [--job-overhead S] [--file-overhead S] DATASET_DIR...\n");
+                 "usage: bench_quality [--job-overhead S] [--file-overhead S] [--anchor DIR] "
+                 "DATASET_DIR...\n       bench_quality --export-units DIR DATASET_DIR...\n");
     return 2;
   }
-  return shardplan::bench::run(dirs, cost);
+  return shardplan::bench::run(options);
 }

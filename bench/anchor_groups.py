@@ -1,0 +1,69 @@
+#!/usr/bin/python3
+"""pytest-split 0.11.0's real groups for the balance benchmark (bench_quality --anchor DIR).
+
+For every DIR/<dataset>.json written by `bench_quality --export-units DIR` (the dataset's units,
+test id -> seconds, in collection order), runs the unmodified anchor from
+../shared/anchors/pytest-split-0.11.0, `least_duration` and `duration_based_chunks`, for each
+N given, and writes DIR/<dataset>/<algorithm>-<N>.txt: one line per unit, in the units' order,
+holding the 0-based group the anchor put it in. Nothing of the anchor is re-implemented here.
+Exit code 2 with a reason when the anchor is absent.
+Usage: anchor_groups.py [--anchors DIR] [--shards 4,8,16,38,64] UNITS_DIR
+"""
+import argparse
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_ANCHORS = os.path.join(HERE, "..", "..", "shared", "anchors", "pytest-split-0.11.0")
+ALGORITHMS = ("least_duration", "duration_based_chunks")
+
+
+class Item:
+    __slots__ = ("nodeid",)
+
+    def __init__(self, nodeid):
+        self.nodeid = nodeid
+
+
+def write_atomically(path, text):
+    with open(path + ".tmp", "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.replace(path + ".tmp", path)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--anchors", default=DEFAULT_ANCHORS)
+    parser.add_argument("--shards", default="4,8,16,38,64")
+    parser.add_argument("units_dir")
+    args = parser.parse_args()
+    if not os.path.isdir(os.path.join(args.anchors, "pytest_split")):
+        print(f"anchor_groups: {args.anchors}/pytest_split is missing (see ../shared/anchors)",
+              file=sys.stderr)
+        return 2
+    sys.path.insert(0, args.anchors)
+    from pytest_split import algorithms  # the unmodified anchor
+
+    for name in sorted(os.listdir(args.units_dir)):
+        if not name.endswith(".json"):
+            continue
+        with open(os.path.join(args.units_dir, name), encoding="utf-8") as stream:
+            durations = json.load(stream)
+        out_dir = os.path.join(args.units_dir, name[:-len(".json")])
+        os.makedirs(out_dir, exist_ok=True)
+        items = [Item(nodeid) for nodeid in durations]
+        for algorithm in ALGORITHMS:
+            for splits in (int(n) for n in args.shards.split(",")):
+                groups = algorithms.Algorithms[algorithm].value(splits, items, durations)
+                group_of = {}
+                for index, group in enumerate(groups):
+                    for item in group.selected:
+                        group_of[item.nodeid] = index
+                text = "".join(f"{group_of[item.nodeid]}\n" for item in items)
+                write_atomically(os.path.join(out_dir, f"{algorithm}-{splits}.txt"), text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
