@@ -19,11 +19,17 @@ DEFAULT_ANCHORS = os.path.join(HERE, "..", "..", "shared", "anchors", "pytest-sp
 ALGORITHMS = ("least_duration", "duration_based_chunks")
 
 
-class Item:
-    __slots__ = ("nodeid",)
+class Function:
+    """Stands in for a collected pytest item: the anchor reads .nodeid, and sorts by str(item)
+    to break ties, which for pytest's items is "<Function NAME>" (NAME: the id's last part)."""
+    __slots__ = ("nodeid", "name")
 
     def __init__(self, nodeid):
         self.nodeid = nodeid
+        self.name = nodeid.rsplit("::", 1)[-1]
+
+    def __repr__(self):
+        return f"<Function {self.name}>"
 
 
 def write_atomically(path, text):
@@ -52,7 +58,7 @@ def main():
             durations = json.load(stream)
         out_dir = os.path.join(args.units_dir, name[:-len(".json")])
         os.makedirs(out_dir, exist_ok=True)
-        items = [Item(nodeid) for nodeid in durations]
+        items = [Function(nodeid) for nodeid in durations]
         for algorithm in ALGORITHMS:
             for splits in (int(n) for n in args.shards.split(",")):
                 groups = algorithms.Algorithms[algorithm].value(splits, items, durations)

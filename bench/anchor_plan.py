@@ -19,11 +19,17 @@ DEFAULT_ANCHORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
                                "anchors", "pytest-split-0.11.0")
 
 
-class Item:
-    __slots__ = ("nodeid",)
+class Function:
+    """Stands in for a collected pytest item: the anchor reads .nodeid, and sorts by str(item)
+    to break ties, which for pytest's items is "<Function NAME>" (NAME: the id's last part)."""
+    __slots__ = ("nodeid", "name")
 
     def __init__(self, nodeid):
         self.nodeid = nodeid
+        self.name = nodeid.rsplit("::", 1)[-1]
+
+    def __repr__(self):
+        return f"<Function {self.name}>"
 
 
 def main():
@@ -43,7 +49,7 @@ def main():
 
     with open(args.durations, encoding="utf-8") as stream:
         durations = json.load(stream)
-    items = [Item(nodeid) for nodeid in durations]
+    items = [Function(nodeid) for nodeid in durations]
     groups = algorithms.Algorithms[args.algorithm].value(args.splits, items, durations)
     with open(args.output, "w", encoding="utf-8") as stream:
         json.dump([[item.nodeid for item in group.selected] for group in groups], stream)
