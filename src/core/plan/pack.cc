@@ -135,6 +135,60 @@ std::size_t heaviest_bin(const std::vector<double>& loads) {
   return static_cast<std::size_t>(std::max_element(loads.begin(), loads.end()) - loads.begin());
 }
 
+// The bins LPT may fill next, as a binary min-heap on (load, items, index): the same order a
+// sorted set of those tuples gives, without a node allocation per placement.
+class LoadHeap {
+ public:
+  explicit LoadHeap(int bins) {
+    for (int bin = 0; bin < bins; ++bin) heap_.push_back({0.0, 0, bin});
+  }
+  struct Entry {
+    double load;
+    std::size_t items;
+    int bin;
+    bool operator<(const Entry& other) const {
+      if (load != other.load) return load < other.load;
+      if (items != other.items) return items < other.items;
+      return bin < other.bin;
+    }
+  };
+  const Entry& top() const { return heap_.front(); }
+  Entry pop() {
+    const Entry top = heap_.front();
+    heap_.front() = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) sift_down(0);
+    return top;
+  }
+  void push(const Entry& entry) {
+    heap_.push_back(entry);
+    std::size_t at = heap_.size() - 1;
+    while (at > 0 && heap_[at] < heap_[(at - 1) / 2]) {
+      std::swap(heap_[at], heap_[(at - 1) / 2]);
+      at = (at - 1) / 2;
+    }
+  }
+  // Replaces the top with `entry` (cheaper than pop then push).
+  void replace_top(const Entry& entry) {
+    heap_.front() = entry;
+    sift_down(0);
+  }
+
+ private:
+  void sift_down(std::size_t at) {
+    for (;;) {
+      const std::size_t left = 2 * at + 1;
+      if (left >= heap_.size()) return;
+      std::size_t least = left;
+      if (left + 1 < heap_.size() && heap_[left + 1] < heap_[left]) least = left + 1;
+      if (!(heap_[least] < heap_[at])) return;
+      std::swap(heap_[least], heap_[at]);
+      at = least;
+    }
+  }
+  std::vector<Entry> heap_;
+};
+
 }  // namespace
 
 double Packing::makespan() const {
@@ -142,23 +196,30 @@ double Packing::makespan() const {
 }
 
 Packing pack_lpt(const std::vector<PackItem>& items, int bins) {
+  return pack_lpt(items, bins, heaviest_first(items));
+}
+
+Packing pack_lpt(const std::vector<PackItem>& items, int bins,
+                 const std::vector<std::size_t>& order) {
+  assert(order.size() == items.size());
   assert(bins > 0 && items.size() >= static_cast<std::size_t>(bins));
   Packing packing{std::vector<int>(items.size(), -1), std::vector<double>(bins, 0.0)};
-  std::vector<std::size_t> counts(bins, 0);
-  std::set<std::tuple<double, std::size_t, int>> by_load;
-  for (int bin = 0; bin < bins; ++bin) by_load.insert({0.0, 0, bin});
+  LoadHeap by_load(bins);
   std::vector<std::set<int>> groups_in_bin(bins);
-  for (const std::size_t item : heaviest_first(items)) {
+  std::vector<LoadHeap::Entry> skipped;
+  for (const std::size_t item : order) {
     const int group = items[item].group;
-    auto it = by_load.begin();
-    while (group >= 0 && groups_in_bin[std::get<2>(*it)].count(group)) ++it;
-    const int bin = std::get<2>(*it);
-    by_load.erase(it);
-    packing.bin_of[item] = bin;
+    // The least loaded bin without the item's group: bins holding the group wait aside.
+    while (group >= 0 && groups_in_bin[static_cast<std::size_t>(by_load.top().bin)].count(group))
+      skipped.push_back(by_load.pop());
+    const LoadHeap::Entry chosen = by_load.top();
+    const auto bin = static_cast<std::size_t>(chosen.bin);
+    packing.bin_of[item] = chosen.bin;
     packing.loads[bin] += items[item].weight;
-    ++counts[bin];
     if (group >= 0) groups_in_bin[bin].insert(group);
-    by_load.insert({packing.loads[bin], counts[bin], bin});
+    by_load.replace_top({packing.loads[bin], chosen.items + 1, chosen.bin});
+    for (const LoadHeap::Entry& entry : skipped) by_load.push(entry);
+    skipped.clear();
   }
   return packing;
 }

@@ -4,6 +4,7 @@
 // ties are broken by item rank, then bin index. Knows nothing about files, timings or output.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 namespace shardplan {
@@ -24,6 +25,11 @@ struct Packing {
 // lowest index) that holds no item of their group. Requires items.size() >= bins so that the
 // first `bins` items open every bin: no bin stays empty. Group sizes must not exceed `bins`.
 Packing pack_lpt(const std::vector<PackItem>& items, int bins);
+// The same with the placement order given: `order` must be the item indices sorted by weight,
+// heaviest first, then by rank (what pack_lpt sorts itself), so a caller that keeps most items
+// sorted across many packings does not sort them again each time.
+Packing pack_lpt(const std::vector<PackItem>& items, int bins,
+                 const std::vector<std::size_t>& order);
 
 // Moves and swaps items out of the heaviest bin while that strictly lowers it without making
 // another bin at least as heavy; keeps every bin non-empty and groups apart. Stops once the

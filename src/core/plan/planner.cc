@@ -80,17 +80,73 @@ struct PlanContext {
   double bound = 0;        // lower bound on the makespan (without the shard overhead)
   double good_enough = 0;  // improvement stops at this makespan (just above the lower bound)
 
+  // Files by weight kept whole, heaviest first, then in file order: the order every candidate
+  // layout places its whole files in, sorted once.
+  std::vector<std::size_t> by_weight;
+  // Per file, its heaviest test (0 for a file that cannot be sliced).
+  std::vector<double> heaviest_test;
+
   PlanContext(const Workload& w, const PlanOptions& o)
-      : work(w), options(o), overheads(overheads_of(w, o)) {}
+      : work(w), options(o), overheads(overheads_of(w, o)), by_weight(files_by_weight()) {}
   void prepare_cutters() {
-    for (const FileWork& file : work.files) {
+    cutters.reserve(work.files.size());
+    heaviest_test.assign(work.files.size(), 0);
+    for (std::size_t f = 0; f < work.files.size(); ++f) {
+      const FileWork& file = work.files[f];
       cutters.emplace_back();
-      if (sliceable(file)) cutters.back().emplace(file.tests);
+      if (!sliceable(file)) continue;
+      cutters.back().emplace(file.tests);
+      for (const TestTiming& test : file.tests)
+        heaviest_test[f] = std::max(heaviest_test[f], test.seconds);
     }
   }
   // File `f`'s seconds with its overhead: what it weighs kept whole.
   double file_weight(std::size_t f) const { return work.files[f].seconds + overheads[f]; }
+  // Whether whole file `a` goes before whole file `b`: heavier first, then file order.
+  bool heavier_file(std::size_t a, std::size_t b) const {
+    const double wa = file_weight(a), wb = file_weight(b);
+    return wa != wb ? wa > wb : a < b;
+  }
+
+ private:
+  std::vector<std::size_t> files_by_weight() const {
+    std::vector<std::pair<double, std::size_t>> keyed(work.files.size());
+    for (std::size_t f = 0; f < keyed.size(); ++f) keyed[f] = {-file_weight(f), f};
+    std::sort(keyed.begin(), keyed.end());
+    std::vector<std::size_t> order(keyed.size());
+    for (std::size_t i = 0; i < keyed.size(); ++i) order[i] = keyed[i].second;
+    return order;
+  }
 };
+
+// The items of `layout` in LPT's placement order (heaviest first, then by rank, as pack_lpt
+// sorts them): the whole files in the context's presorted order, merged with the few slices.
+// Ranks follow file order, so a whole file and a slice of another file compare as their files.
+std::vector<std::size_t> placement_order(const PlanContext& context, const Layout& layout) {
+  const auto& items = layout.items;
+  const auto heavier = [&](std::size_t a, std::size_t b) {
+    return items[a].weight != items[b].weight ? items[a].weight > items[b].weight
+                                              : items[a].rank < items[b].rank;
+  };
+  std::vector<std::size_t> item_of_file(context.work.files.size(), kWholeFile);
+  std::vector<std::size_t> slices;
+  for (std::size_t item = 0; item < items.size(); ++item) {
+    const auto [f, s] = layout.origin[item];
+    if (s == kWholeFile)
+      item_of_file[f] = item;
+    else
+      slices.push_back(item);
+  }
+  std::vector<std::size_t> whole;
+  whole.reserve(items.size() - slices.size());
+  for (const std::size_t f : context.by_weight) {
+    if (item_of_file[f] != kWholeFile) whole.push_back(item_of_file[f]);
+  }
+  std::sort(slices.begin(), slices.end(), heavier);
+  std::vector<std::size_t> order(items.size());
+  std::merge(whole.begin(), whole.end(), slices.begin(), slices.end(), order.begin(), heavier);
+  return order;
+}
 
 // The sliceable file whose pieces are heaviest among those that can take one more piece
 // (at most one per test); kNoFile when none can.
@@ -281,7 +337,7 @@ Layout layout_for_target(const PlanContext& context, double target) {
   }
   ensure_enough_pieces(context, layout.cuts);
   build_items(work, context.overheads, layout);
-  layout.packing = pack_lpt(layout.items, options.shards);
+  layout.packing = pack_lpt(layout.items, options.shards, placement_order(context, layout));
   polish(context, layout);
   return layout;
 }
@@ -290,30 +346,48 @@ Layout whole_file_layout(const PlanContext& context) {
   Layout layout;
   layout.cuts.resize(context.work.files.size());
   build_items(context.work, context.overheads, layout);
-  layout.packing = pack_lpt(layout.items, context.options.shards);
+  layout.packing = pack_lpt(layout.items, context.options.shards, placement_order(context, layout));
   improve(layout.packing, layout.items, context.good_enough);
   return layout;
 }
 
-// Bin loads for the fill layouts: the lightest (roomiest) bin first, then the lowest index.
+// Bin loads for the fill layouts: the lightest (roomiest) bin first, then the lowest index. A
+// binary min-heap of bins with each bin's position, so a bin's load changes in place.
 class FillBins {
  public:
-  explicit FillBins(std::size_t count) : loads_(count, 0), members_(count, 0) {
-    for (std::size_t b = 0; b < count; ++b) by_load_.emplace(0.0, b);
+  explicit FillBins(std::size_t count)
+      : loads_(count, 0), members_(count, 0), heap_(count), position_(count) {
+    for (std::size_t b = 0; b < count; ++b) heap_[b] = position_[b] = b;  // all 0: index order
   }
   double load(std::size_t bin) const { return loads_[bin]; }
-  std::size_t lightest() const { return by_load_.begin()->second; }
+  std::size_t lightest() const { return heap_.front(); }
   void add(std::size_t bin, double seconds) {
-    by_load_.erase({loads_[bin], bin});
     loads_[bin] += seconds;
     ++members_[bin];
-    by_load_.emplace(loads_[bin], bin);
+    sift_up(position_[bin]);
+    sift_down(position_[bin]);
   }
   // The lightest bin not in `used` (the bins that already hold a slice of the file at hand);
-  // kNoBin when every bin is used.
+  // kNoBin when every bin is used. Visits heap nodes lightest first, from the root down, until
+  // one is not used: at most a few more nodes than `used` holds.
   std::size_t lightest_without(const std::vector<int>& used) const {
-    for (const auto& [load, bin] : by_load_) {
-      if (std::find(used.begin(), used.end(), static_cast<int>(bin)) == used.end()) return bin;
+    const auto is_used = [&](std::size_t bin) {
+      return std::find(used.begin(), used.end(), static_cast<int>(bin)) != used.end();
+    };
+    if (heap_.empty()) return kNoBin;
+    if (!is_used(heap_.front())) return heap_.front();
+    const auto after = [&](std::size_t a, std::size_t b) { return lighter(heap_[b], heap_[a]); };
+    std::vector<std::size_t> frontier{0};  // heap positions, as a min-heap on their bins
+    while (!frontier.empty()) {
+      std::pop_heap(frontier.begin(), frontier.end(), after);
+      const std::size_t at = frontier.back();
+      frontier.pop_back();
+      if (!is_used(heap_[at])) return heap_[at];
+      for (const std::size_t child : {2 * at + 1, 2 * at + 2}) {
+        if (child >= heap_.size()) continue;
+        frontier.push_back(child);
+        std::push_heap(frontier.begin(), frontier.end(), after);
+      }
     }
     return kNoBin;
   }
@@ -322,9 +396,37 @@ class FillBins {
   }
 
  private:
+  bool lighter(std::size_t a, std::size_t b) const {
+    return loads_[a] != loads_[b] ? loads_[a] < loads_[b] : a < b;
+  }
+  void swap_at(std::size_t i, std::size_t j) {
+    std::swap(heap_[i], heap_[j]);
+    position_[heap_[i]] = i;
+    position_[heap_[j]] = j;
+  }
+  void sift_up(std::size_t at) {
+    while (at > 0 && lighter(heap_[at], heap_[(at - 1) / 2])) {
+      swap_at(at, (at - 1) / 2);
+      at = (at - 1) / 2;
+    }
+  }
+  void sift_down(std::size_t at) {
+    for (;;) {
+      const std::size_t left = 2 * at + 1;
+      if (left >= heap_.size()) return;
+      const std::size_t right = left + 1;
+      const std::size_t least =
+          right < heap_.size() && lighter(heap_[right], heap_[left]) ? right : left;
+      if (!lighter(heap_[least], heap_[at])) return;
+      swap_at(least, at);
+      at = least;
+    }
+  }
+
   std::vector<double> loads_;
   std::vector<std::size_t> members_;
-  std::set<std::pair<double, std::size_t>> by_load_;
+  std::vector<std::size_t> heap_;      // bins
+  std::vector<std::size_t> position_;  // per bin, its index in heap_
 };
 
 // Items, packing and polish for a fill layout whose cuts (in file order) and bins are chosen.
@@ -376,12 +478,7 @@ FillMaterial fill_material(const PlanContext& context, double target) {
   for (std::size_t f = 0; f < work.files.size(); ++f) {
     material.is_material[f] = sliceable(work.files[f]) && context.file_weight(f) > target;
     material.grain[f] = context.file_weight(f);
-    if (material.is_material[f]) {
-      material.grain[f] = 0;
-      for (const TestTiming& test : work.files[f].tests) {
-        material.grain[f] = std::max(material.grain[f], test.seconds);
-      }
-    }
+    if (material.is_material[f]) material.grain[f] = context.heaviest_test[f];
   }
   return material;
 }
@@ -394,13 +491,19 @@ std::vector<std::size_t> fill_order(const PlanContext& context, const FillMateri
   const auto& is_material = material.is_material;
   const auto& grain = material.grain;
   const auto weight = [&](std::size_t f) { return context.file_weight(f); };
-  std::vector<std::size_t> order(context.work.files.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+  const auto before = [&](std::size_t a, std::size_t b) {
     if (whole_first && is_material[a] != is_material[b]) return is_material[b] != 0;
     if (grain[a] != grain[b]) return grain[a] > grain[b];
     return weight(a) != weight(b) ? weight(a) > weight(b) : a < b;
-  });
+  };
+  // A whole file's grain is its weight, so the whole files keep the presorted order; only the
+  // material is sorted, then merged in.
+  std::vector<std::size_t> whole, cut;
+  whole.reserve(context.work.files.size());
+  for (const std::size_t f : context.by_weight) (is_material[f] ? cut : whole).push_back(f);
+  std::sort(cut.begin(), cut.end(), before);
+  std::vector<std::size_t> order(whole.size() + cut.size());
+  std::merge(whole.begin(), whole.end(), cut.begin(), cut.end(), order.begin(), before);
   return order;
 }
 
@@ -521,22 +624,30 @@ AnchorSplit split_for_anchored_fill(const PlanContext& context, double target, b
   const Workload& work = context.work;
   AnchorSplit split;
   split.sand.resize(work.files.size());
+  const auto is_material = [&](std::size_t f) {
+    return sliceable(work.files[f]) && context.file_weight(f) > anchor_min(target);
+  };
   for (std::size_t f = 0; f < work.files.size(); ++f) {
-    const FileWork& file = work.files[f];
-    const double overhead = context.overheads[f];
-    if (!sliceable(file) || file.seconds + overhead <= anchor_min(target)) {
-      split.pieces.push_back({file.seconds + overhead, f, {}});
-      continue;
-    }
+    if (!is_material(f)) continue;
     split.material.push_back(f);
     split_at_anchors(context, f, target, join_anchors, split);
   }
   if (split.material.empty()) return split;
-  std::sort(split.pieces.begin(), split.pieces.end(),
-            [](const AnchorPiece& a, const AnchorPiece& b) {
-              if (a.weight != b.weight) return a.weight > b.weight;
-              return a.file != b.file ? a.file < b.file : a.range.begin < b.range.begin;
-            });
+  const auto heavier = [](const AnchorPiece& a, const AnchorPiece& b) {
+    if (a.weight != b.weight) return a.weight > b.weight;
+    return a.file != b.file ? a.file < b.file : a.range.begin < b.range.begin;
+  };
+  std::sort(split.pieces.begin(), split.pieces.end(), heavier);
+  // The whole files, in the presorted order (whole pieces start at test 0), merged in.
+  std::vector<AnchorPiece> whole;
+  whole.reserve(work.files.size());
+  for (const std::size_t f : context.by_weight) {
+    if (!is_material(f)) whole.push_back({context.file_weight(f), f, {}});
+  }
+  std::vector<AnchorPiece> pieces(whole.size() + split.pieces.size());
+  std::merge(whole.begin(), whole.end(), split.pieces.begin(), split.pieces.end(), pieces.begin(),
+             heavier);
+  split.pieces = std::move(pieces);
   return split;
 }
 
