@@ -11,8 +11,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <thread>
 
@@ -74,21 +72,13 @@ std::string clock_text(double seconds) {
 }
 
 Result<LogDirectory> prepare_logs(const std::string& requested) {
-  std::error_code ec;
   if (!requested.empty()) {
-    std::filesystem::create_directories(requested, ec);
-    if (ec)
-      return error_in(requested, fmt::format("cannot create the log directory: {}", ec.message()));
+    if (auto made = make_directories(requested, "log directory"); !made) return made.error();
     return LogDirectory{requested, false};
   }
-  const auto base = std::filesystem::temp_directory_path(ec);
-  std::string pattern =
-      ((ec ? std::filesystem::path("/tmp") : base) / "shardplan-run-all-XXXXXX").string();
-  if (!::mkdtemp(pattern.data())) {
-    return error_in(pattern,
-                    fmt::format("cannot create a log directory: {}", std::strerror(errno)));
-  }
-  return LogDirectory{pattern, true};
+  auto made = make_temporary_directory("shardplan-run-all-", "log directory");
+  if (!made) return made.error();
+  return LogDirectory{*made, true};
 }
 
 // Longest predicted shard first, so a long shard does not start last (ties: by index).
@@ -97,8 +87,7 @@ std::vector<ShardRun> planned_runs(const Plan& plan, const LogDirectory& logs) {
   for (const Shard& shard : plan.shards) {
     ShardRun run;
     run.shard = &shard;
-    run.log =
-        (std::filesystem::path(logs.path) / fmt::format("shard-{}.log", shard.index)).string();
+    run.log = join_path(logs.path, fmt::format("shard-{}.log", shard.index));
     runs.push_back(std::move(run));
   }
   std::stable_sort(runs.begin(), runs.end(), [](const ShardRun& a, const ShardRun& b) {
@@ -194,11 +183,11 @@ void install_stop_handlers() {
 Result<bool> start(const FileSystem& fs, ShardRun& run, const RunAllCommand& options) {
   auto argv = shard_command(fs, options.command, options.mode, options.plan, *run.shard);
   if (!argv) return argv.error();
-  {
-    std::ofstream header(run.log, std::ios::trunc);
-    std::vector<std::string> quoted;
-    for (const std::string& word : *argv) quoted.push_back(shell_quote(word));
-    header << fmt::format("$ {}\n", fmt::join(quoted, " "));
+  std::vector<std::string> quoted;
+  for (const std::string& word : *argv) quoted.push_back(shell_quote(word));
+  if (auto header = write_file_atomic(run.log, fmt::format("$ {}\n", fmt::join(quoted, " ")));
+      !header) {
+    return header.error();
   }
   auto pid = start_in_own_group(*argv, run.log);
   if (!pid) return pid.error();
@@ -285,8 +274,7 @@ int finish(const std::vector<ShardRun>& runs, const LogDirectory& logs, double w
   const std::string timing = fmt::format("in {} (predicted {} with {} job{})", seconds_text(wall),
                                          seconds_text(predicted), jobs, jobs == 1 ? "" : "s");
   if (failed.empty()) {
-    std::error_code ec;
-    if (logs.temporary) std::filesystem::remove_all(logs.path, ec);
+    if (logs.temporary) remove_tree(logs.path);
     note(fmt::format("all {} shards passed {}", runs.size(), timing));
     return kExitOk;
   }

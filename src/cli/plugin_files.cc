@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -20,8 +19,7 @@ namespace {
 std::string cache_base() {
   if (const char* dir = std::getenv("XDG_CACHE_HOME"); dir && *dir) return dir;
   if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache";
-  return (std::filesystem::temp_directory_path() / fmt::format("shardplan-{}", ::getuid()))
-      .string();
+  return join_path(temporary_directory(), fmt::format("shardplan-{}", ::getuid()));
 }
 
 }  // namespace
@@ -33,9 +31,7 @@ Result<std::string> plugin_directory() {
   } else {
     dir = fmt::format("{}/shardplan/plugin-{:016x}", cache_base(), fnv1a64(kEmbeddedPlugin));
   }
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return error_in(dir, fmt::format("cannot create the plugin directory: {}", ec.message()));
+  if (auto made = make_directories(dir, "plugin directory"); !made) return made.error();
   const std::string file = dir + "/shardplan_pytest.py";
   const RealFileSystem fs;
   if (auto existing = fs.read(file); existing && *existing == kEmbeddedPlugin) return dir;

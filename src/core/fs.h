@@ -104,4 +104,18 @@ Result<bool> write_file_atomic(const std::string& path, std::string_view content
 // Appends `content` to `path` (created when missing), for logs other steps also write to.
 Result<bool> append_file(const std::string& path, std::string_view content);
 
+// Creates `path` and its missing parents; an error naming `path` (as "the `what`") on failure.
+Result<bool> make_directories(const std::string& path, std::string_view what = "directory");
+
+// The system's temporary directory: $TMPDIR (as std::filesystem::temp_directory_path reads it),
+// else /tmp.
+std::string temporary_directory();
+
+// A new, empty directory under the system's temporary directory ($TMPDIR, else /tmp) whose name
+// starts with `prefix`; its path, or an error naming the `what` that could not be made.
+Result<std::string> make_temporary_directory(std::string_view prefix, std::string_view what);
+
+// Removes `path` and everything below it, as far as possible (best effort, no error).
+void remove_tree(const std::string& path);
+
 }  // namespace shardplan

@@ -1,12 +1,16 @@
-// Text helpers shared by discovery and globbing: UTF-8 validity (simdjson's validator),
-// decoding to code points the way Python does (invalid bytes as lone surrogates), and an
-// escaped form of invalid names for messages. No I/O.
+// Text helpers shared by discovery, configuration and globbing: line splitting, UTF-8
+// validity (simdjson's validator), decoding to code points the way Python does (invalid bytes
+// as lone surrogates), and an escaped form of invalid names for messages. No I/O.
 #pragma once
 
 #include <string>
 #include <string_view>
 
 namespace shardplan {
+
+// Takes the first line off `rest` and returns it without its "\n" or "\r\n" (the last line
+// needs neither). Files written on Windows read the same as on Linux.
+std::string_view next_line(std::string_view& rest);
 
 bool is_valid_utf8(std::string_view text);
 

@@ -214,5 +214,24 @@ TEST_F(RealFileSystemTest, AtomicWriteFailuresChangeNothing) {
   EXPECT_EQ(names(), (std::vector<std::string>{"taken"}));
 }
 
+TEST_F(RealFileSystemTest, DirectoriesAreMadeNamedAndRemoved) {
+  ASSERT_TRUE(make_directories(path("logs/deep/er")).ok());
+  EXPECT_EQ(fs_.kind(path("logs/deep/er")), EntryKind::directory);
+  ASSERT_TRUE(make_directories(path("logs/deep/er")).ok());  // already there: fine
+  write("file", "x");
+  auto under_a_file = make_directories(path("file/sub"), "log directory");
+  ASSERT_FALSE(under_a_file.ok());
+  EXPECT_EQ(under_a_file.error().path, path("file/sub"));
+  EXPECT_EQ(under_a_file.error().message.rfind("cannot create the log directory: ", 0), 0u)
+      << under_a_file.error().message;
+  auto made = make_temporary_directory("shardplan-fs-test-", "log directory");
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_EQ(made->rfind(join_path(temporary_directory(), "shardplan-fs-test-"), 0), 0u) << *made;
+  ASSERT_TRUE(make_directories(join_path(*made, "a/b")).ok());
+  remove_tree(*made);
+  EXPECT_EQ(fs_.kind(*made), EntryKind::other);
+  remove_tree(*made);  // gone already: nothing happens
+}
+
 }  // namespace
 }  // namespace shardplan
