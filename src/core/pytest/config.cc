@@ -19,6 +19,8 @@
 #include <map>
 #include <utility>
 
+#include "core/text.h"
+
 namespace shardplan {
 namespace {
 
@@ -215,11 +217,7 @@ Result<IniFile> parse_ini(std::string_view content, const std::string& source) {
   int number = 0;
   while (!content.empty()) {
     ++number;
-    const auto end = content.find('\n');
-    std::string_view raw = content.substr(0, end);
-    content.remove_prefix(end == std::string_view::npos ? content.size() : end + 1);
-    if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
-    auto line = classify_ini_line(raw, source, number);
+    auto line = classify_ini_line(next_line(content), source, number);
     if (!line) return line.error();
     if (auto applied = apply_ini_line(file, cursor, *line, source, number); !applied) {
       return applied.error();
