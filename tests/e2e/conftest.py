@@ -6,7 +6,6 @@ says where 8 and 9 live). This harness stays Debian's pytest 7.2; the target is 
 PYTHONPATH in this process's environment, which every subprocess (pytest, `shardplan run`, the
 CI recipes) inherits. When the target is missing every test skips with the reason."""
 import os
-import shutil
 import subprocess
 import sys
 
@@ -19,6 +18,7 @@ PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.execu
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "conformance"))
 import pytest_versions  # noqa: E402
+from examples import copy_example  # noqa: E402
 
 PYTEST_TARGET = pytest_versions.target()
 if not PYTEST_TARGET.missing:
@@ -73,7 +73,4 @@ def collect(cwd, *extra_args, runner=None, prefix="tests/"):
 @pytest.fixture
 def demo(tmp_path):
     """A private copy of examples/demo that a test may change."""
-    target = tmp_path / "demo"
-    shutil.copytree(os.path.join(SOURCE, "examples", "demo"), target,
-                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
-    return target
+    return copy_example(tmp_path)

@@ -13,7 +13,6 @@ pytest_versions.py); the harness itself stays Debian's pytest 7.2.
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -32,6 +31,7 @@ SKIP_CODE = 77
 
 sys.path.insert(0, os.path.join(SOURCE, "tests", "conformance"))
 import pytest_versions  # noqa: E402
+from examples import copy_example  # noqa: E402
 
 
 def pytest_sessionstart(session):
@@ -76,7 +76,4 @@ def highest_glibc(binary):
 @pytest.fixture
 def demo(tmp_path):
     """A private copy of examples/demo."""
-    target = tmp_path / "demo"
-    shutil.copytree(os.path.join(SOURCE, "examples", "demo"), target,
-                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
-    return target
+    return copy_example(tmp_path)
