@@ -6,7 +6,8 @@ test id -> seconds, in collection order), runs the unmodified anchor from
 ../shared/anchors/pytest-split-0.11.0, `least_duration` and `duration_based_chunks`, for each
 N given, and writes DIR/<dataset>/<algorithm>-<N>.txt: one line per unit, in the units' order,
 holding the 0-based group the anchor put it in. Nothing of the anchor is re-implemented here.
-Exit code 2 with a reason when the anchor is absent.
+The anchor is looked for in $SHARDPLAN_ANCHORS (default ../shared/anchors beside the
+repository). Exit code 2 with a reason when it is absent.
 Usage: anchor_groups.py [--anchors DIR] [--shards 4,8,16,38,64] UNITS_DIR
 """
 import argparse
@@ -15,7 +16,9 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_ANCHORS = os.path.join(HERE, "..", "..", "shared", "anchors", "pytest-split-0.11.0")
+DEFAULT_ANCHORS = os.path.join(
+    os.environ.get("SHARDPLAN_ANCHORS") or os.path.join(HERE, "..", "..", "shared", "anchors"),
+    "pytest-split-0.11.0")
 ALGORITHMS = ("least_duration", "duration_based_chunks")
 
 

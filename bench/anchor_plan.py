@@ -6,7 +6,8 @@ Reads a .test_durations file with json.load, makes one item per test id (an obje
 .nodeid, in the file's order, standing in for pytest's collected items), calls
 pytest_split.algorithms.Algorithms[ALGORITHM].value(splits, items, durations) and writes the
 selected node ids of every group as JSON. Nothing of the anchor is re-implemented here.
-Exit code 2 with a reason when the anchor is absent.
+The anchor is looked for in $SHARDPLAN_ANCHORS (default ../shared/anchors beside the
+repository). Exit code 2 with a reason when it is absent.
 Usage: anchor_plan.py [--anchors DIR] [--algorithm least_duration|duration_based_chunks]
                       DURATIONS SPLITS OUTPUT
 """
@@ -15,8 +16,10 @@ import json
 import os
 import sys
 
-DEFAULT_ANCHORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared",
-                               "anchors", "pytest-split-0.11.0")
+DEFAULT_ANCHORS = os.path.join(
+    os.environ.get("SHARDPLAN_ANCHORS") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "anchors"),
+    "pytest-split-0.11.0")
 
 
 class Function:

@@ -15,10 +15,12 @@
 #   --quick      balance tables only
 #   --speed      the speed part only (whole process, JUnit, stages)
 #   --build-dir  build there instead of build/bench (e.g. build/h-bench)
+# env: SHARDPLAN_BENCH_DATA (default ../shared/data), SHARDPLAN_ANCHORS (default ../shared/anchors)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 data=${SHARDPLAN_BENCH_DATA:-$root/../shared/data}
-anchors=${SHARDPLAN_ANCHORS:-$root/../shared/anchors/pytest-split-0.11.0}
+export SHARDPLAN_ANCHORS=${SHARDPLAN_ANCHORS:-$root/../shared/anchors}
+anchors=$SHARDPLAN_ANCHORS/pytest-split-0.11.0
 quick=0 speed_only=0 networkx=0 bin=$root/build/bench cli_args=()
 usage() { echo "usage: scripts/bench.sh [--quick | --speed] [--networkx] [--build-dir DIR] [--no-anchor-1m]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -53,6 +55,10 @@ mkdir -p "$results"
 if [ "$speed_only" = 0 ]; then
   datasets=()
   for dir in "$data"/*/; do [ -f "$dir/test_durations.json" ] && datasets+=("${dir%/}"); done
+  if [ ${#datasets[@]} = 0 ]; then
+    echo "bench: no datasets (*/test_durations.json) in $data: set SHARDPLAN_BENCH_DATA" >&2
+    exit 1
+  fi
   echo "bench: balance on ${#datasets[@]} datasets" >&2
   if [ -d "$anchors/pytest_split" ]; then
     "$bin/bench_quality" --export-units "$units" "${datasets[@]}"
