@@ -108,7 +108,7 @@ Result<JunitReport> read_mapped(const FileSystem& fs, const std::string& path,
   for (JunitCase& test : report->cases) {
     const std::string_view file = file_of(test.id);
     if (std::binary_search(known.begin(), known.end(), file)) continue;  // resolved by the index
-    test.id = mapping.to_root(file) + test.id.substr(file.size());
+    test.id = report->ids.store(mapping.to_root(file) + std::string(test.id.substr(file.size())));
   }
   warn_unresolved(*report);
   return report;

@@ -22,36 +22,52 @@ struct MergeCommand {
   std::string output;
 };
 
-Result<RunTimings> read_run(const FileSystem& fs, const std::string& pattern,
-                            const ModuleIndex& index, const std::vector<std::string>& universe) {
+// Everything the runs' views point into, kept together for as long as the runs are used.
+struct LoadedRuns {
+  std::optional<Timings> old;
+  std::vector<std::vector<JunitReport>> reports;  // per --junit
+  std::vector<RunView> runs;                      // oldest first
+};
+
+Result<bool> read_run(const FileSystem& fs, const std::string& pattern, const ModuleIndex& index,
+                      const std::vector<std::string>& universe, LoadedRuns& loaded) {
   auto reports = read_reports(fs, pattern, index);
   if (!reports) return reports.error();
   for (const JunitReport& report : *reports) {
     if (auto foreign = check_report_suite(report, universe)) return *foreign;
   }
-  return run_from_reports(*reports, pattern);
+  loaded.reports.push_back(std::move(*reports));
+  auto run = run_view_from_reports(loaded.reports.back(), pattern);
+  if (!run) return run.error();
+  loaded.runs.push_back(std::move(*run));
+  return true;
 }
 
-Result<std::vector<RunTimings>> read_runs(const FileSystem& fs, const MergeCommand& options) {
-  std::vector<RunTimings> runs;
-  std::optional<Timings> old;
+Result<bool> read_runs(const FileSystem& fs, const MergeCommand& options, LoadedRuns& loaded) {
   if (!options.durations.empty()) {
     auto content = fs.read(options.durations);
     if (!content) return content.error();
     auto parsed = parse_durations_in_place(*content, options.durations);
     if (!parsed) return parsed.error();
-    old = std::move(*parsed);
-    runs.push_back(run_from_timings(*old, options.durations));
+    loaded.old = std::move(*parsed);
+    loaded.runs.push_back(run_view_from_timings(*loaded.old, options.durations));
   }
-  auto universe = load_universe(fs, options.universe, old ? &*old : nullptr);
+  auto universe = load_universe(fs, options.universe, loaded.old ? &*loaded.old : nullptr);
   if (!universe) return universe.error();
   const ModuleIndex index(*universe);
+  loaded.reports.reserve(options.runs.size());
   for (const std::string& pattern : options.runs) {
-    auto run = read_run(fs, pattern, index, *universe);
-    if (!run) return run.error();
-    runs.push_back(std::move(*run));
+    if (auto run = read_run(fs, pattern, index, *universe, loaded); !run) return run.error();
   }
-  return runs;
+  return true;
+}
+
+Result<bool> write_durations(const std::string& path, const std::vector<TimedId>& tests) {
+  StreamedOutput output(path);
+  auto written =
+      write_durations_json(tests, [&](std::string_view piece) { return output.write(piece); });
+  if (!written) return written.error();
+  return output.commit();
 }
 
 int run_merge(const MergeCommand& options) {
@@ -62,15 +78,14 @@ int run_merge(const MergeCommand& options) {
     return fail(smoothing.error(), kExitUsage);
   }
   const RealFileSystem fs;
-  auto runs = read_runs(fs, options);
-  if (!runs) return fail(runs.error());
+  LoadedRuns loaded;
+  if (auto read = read_runs(fs, options, loaded); !read) return fail(read.error());
   MergeStats stats;
-  const Timings merged = merge_runs(*runs, merge, &stats);
-  auto json = durations_to_json(merged);
-  if (!json) return fail(json.error());
-  if (auto written = write_output(options.output, *json); !written) return fail(written.error());
+  const std::vector<TimedId> merged = merge_run_views(loaded.runs, merge, &stats);
+  if (auto written = write_durations(options.output, merged); !written)
+    return fail(written.error());
   note(fmt::format("merged {} of {} runs: {} tests timed, {} not run by the newest run {}",
-                   stats.runs_used, runs->size(), merged.tests.size(), stats.pruned,
+                   stats.runs_used, loaded.runs.size(), merged.size(), stats.pruned,
                    options.keep_stale ? "(kept: --keep-stale)" : "(pruned)"));
   return kExitOk;
 }

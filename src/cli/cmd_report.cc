@@ -36,9 +36,13 @@ Result<Measured> load_measured(const FileSystem& fs, const std::vector<std::stri
                                const Plan& plan) {
   auto reports = read_reports(fs, patterns, ModuleIndex(planned_files(plan)));
   if (!reports) return reports.error();
+  std::size_t total = 0;
+  for (const JunitReport& report : *reports) total += report.cases.size();
   std::vector<TestTiming> cases;
+  cases.reserve(total);
   for (const JunitReport& report : *reports) {
-    for (const JunitCase& test : report.cases) cases.push_back({test.id, test.seconds});
+    for (const JunitCase& test : report.cases)
+      cases.push_back({std::string(test.id), test.seconds});
   }
   return measure_run(plan, cases);
 }

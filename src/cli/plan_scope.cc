@@ -60,7 +60,7 @@ Result<std::vector<std::string>> load_collected(const FileSystem& fs,
     if (!reports) return reports.error();
     for (const JunitReport& report : *reports) {
       warn_unresolved(report);
-      for (const JunitCase& test : report.cases) ids.push_back(test.id);
+      for (const JunitCase& test : report.cases) ids.emplace_back(test.id);
     }
   }
   std::sort(ids.begin(), ids.end());

@@ -1,5 +1,14 @@
 #include "cli/reports.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "cli/common.h"
@@ -8,13 +17,28 @@
 
 namespace shardplan::cli {
 
+namespace {
+
+// Sets `gave_up` when the fast parser met something only expat reads.
+Result<JunitReport> read_with(const FileSystem& fs, const std::string& path,
+                              const ModuleIndex& index, XmlParser parser, bool& gave_up) {
+  JunitReader reader(path, index, parser);
+  auto streamed =
+      fs.read_chunks(path, 4 << 20, [&](std::string_view chunk) { return reader.feed(chunk); });
+  if (!streamed) return streamed.error();
+  auto report = reader.finish();
+  gave_up = reader.gave_up();
+  return report;
+}
+
+}  // namespace
+
 Result<JunitReport> read_report(const FileSystem& fs, const std::string& path,
                                 const ModuleIndex& index) {
-  JunitReader reader(path, index);
-  auto streamed =
-      fs.read_chunks(path, 1 << 20, [&](std::string_view chunk) { return reader.feed(chunk); });
-  if (!streamed) return streamed.error();
-  return reader.finish();
+  bool gave_up = false;
+  auto report = read_with(fs, path, index, XmlParser::fast, gave_up);
+  if (!gave_up) return report;
+  return read_with(fs, path, index, XmlParser::expat, gave_up);
 }
 
 Result<std::vector<JunitReport>> read_reports(const FileSystem& fs, const std::string& pattern,
@@ -56,18 +80,82 @@ Result<Timings> junit_timings(const FileSystem& fs, const std::vector<std::strin
       reports.push_back(std::move(report));
     }
   }
-  auto run = run_from_reports(reports, "--junit");
+  auto run = run_view_from_reports(reports, "--junit");
   if (!run) return run.error();
-  std::vector<RunTimings> runs;
-  if (older) runs.push_back(run_from_timings(*older, "--durations"));
+  std::vector<RunView> runs;
+  if (older) runs.push_back(run_view_from_timings(*older, "--durations"));
   runs.push_back(std::move(*run));
   MergeOptions newest_wins;
   newest_wins.smoothing = Smoothing::ema;
   newest_wins.alpha = 1;
   newest_wins.keep_stale = true;
-  Timings merged = merge_runs(runs, newest_wins);
+  Timings merged;
+  const std::vector<TimedId> tests = merge_run_views(runs, newest_wins);
+  merged.tests.reserve(tests.size());
+  for (const TimedId& test : tests) merged.tests.push_back({std::string(test.id), test.seconds});
   if (older) merged.skipped_invalid = older->skipped_invalid;
   return merged;
+}
+
+StreamedOutput::StreamedOutput(std::string path) : path_(std::move(path)) {
+  if (path_.empty() || path_ == "-") return;
+  const std::filesystem::path target(path_);
+  const std::filesystem::path dir =
+      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  temp_ = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  fd_ = ::mkstemp(temp_.data());
+  if (fd_ < 0) {
+    error_ = error_in(
+        path_, fmt::format("cannot create a temporary file beside it: {}", std::strerror(errno)));
+  }
+}
+
+StreamedOutput::~StreamedOutput() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(temp_.c_str());
+  }
+}
+
+bool StreamedOutput::write(std::string_view piece) {
+  if (error_) return false;
+  if (temp_.empty()) {  // held back until commit: a failed run prints nothing
+    held_ += piece;
+    return true;
+  }
+  while (!piece.empty()) {
+    const ssize_t n = ::write(fd_, piece.data(), piece.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error_ = error_in(
+          path_, fmt::format("write failed: {} (nothing was changed)", std::strerror(errno)));
+      return false;
+    }
+    piece.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+Result<bool> StreamedOutput::commit() {
+  if (error_) return *error_;
+  if (temp_.empty()) {
+    std::fwrite(held_.data(), 1, held_.size(), stdout);
+    if (std::fflush(stdout) != 0) return error_in("<stdout>", "write failed");
+    return true;
+  }
+  const int fd = fd_;
+  fd_ = -1;
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(temp_.c_str());
+    return error_in(path_, "write failed while flushing (nothing was changed)");
+  }
+  ::chmod(temp_.c_str(), 0644);
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    ::unlink(temp_.c_str());
+    return error_in(path_, "cannot replace: " + reason + " (nothing was changed)");
+  }
+  return true;
 }
 
 void warn_unresolved(const JunitReport& report) {

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/diagnostic.h"
@@ -30,6 +31,26 @@ Result<std::vector<JunitReport>> read_reports(const FileSystem& fs,
 Result<Timings> junit_timings(const FileSystem& fs, const std::vector<std::string>& patterns,
                               const std::vector<std::string>& universe,
                               std::optional<Timings> older);
+
+// Output written in pieces: to a temporary file beside `path`, renamed over it by commit() (a
+// failure, or no commit, leaves the old file untouched), or, when path is "-" or empty, to
+// stdout at commit().
+class StreamedOutput {
+ public:
+  explicit StreamedOutput(std::string path);
+  ~StreamedOutput();
+  StreamedOutput(const StreamedOutput&) = delete;
+  StreamedOutput& operator=(const StreamedOutput&) = delete;
+
+  bool write(std::string_view piece);  // false after the first failure
+  Result<bool> commit();               // the first failure, if any
+
+ private:
+  std::string path_, temp_;
+  std::string held_;  // stdout's text
+  int fd_ = -1;
+  std::optional<Diagnostic> error_;
+};
 
 // "shardplan: warning: r.xml:3:5: cannot tell the test file of ... (2 such testcases ignored)".
 void warn_unresolved(const JunitReport& report);

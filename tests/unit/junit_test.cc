@@ -27,7 +27,7 @@ struct Expected {
 
 std::vector<Expected> summary(const JunitReport& report) {
   std::vector<Expected> out;
-  for (const JunitCase& c : report.cases) out.push_back({c.id, c.seconds, c.outcome});
+  for (const JunitCase& c : report.cases) out.push_back({std::string(c.id), c.seconds, c.outcome});
   return out;
 }
 

@@ -11,7 +11,7 @@ JunitReport report(std::string source, std::vector<std::pair<std::string, double
   JunitReport out;
   out.source = std::move(source);
   int line = 1;
-  for (auto& [id, seconds] : tests) out.cases.push_back({id, seconds, Outcome::passed, ++line, 3});
+  for (auto& [id, seconds] : tests) out.add(id, seconds, Outcome::passed, ++line, 3);
   return out;
 }
 

@@ -1,12 +1,14 @@
 #include "core/timings/junit.h"
 
 #include "core/model.h"
+#include "core/timings/junit_scan.h"
 
 #include <algorithm>
 #include <charconv>
 #include <climits>
 #include <cmath>
 #include <cstring>
+#include <memory>
 
 #include <expat.h>
 #include <fmt/format.h>
@@ -35,65 +37,137 @@ std::string dotted_module(std::string_view file) {
   return dotted;
 }
 
+std::string_view IdStore::store(std::string_view text) {
+  if (capacity_ - used_ < text.size()) {
+    // 64 KiB, doubling up to 1 MiB: small reports stay small.
+    const std::size_t block = std::size_t{1} << std::min<std::size_t>(16 + blocks_.size(), 20);
+    capacity_ = std::max(block, text.size());
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(capacity_));
+    used_ = 0;
+  }
+  char* at = blocks_.back().get() + used_;
+  if (!text.empty()) std::memcpy(at, text.data(), text.size());
+  used_ += text.size();
+  return {at, text.size()};
+}
+
+JunitReport::JunitReport(const JunitReport& other)
+    : source(other.source),
+      unresolved(other.unresolved),
+      first_unresolved(other.first_unresolved),
+      properties(other.properties) {
+  cases.reserve(other.cases.size());
+  for (const JunitCase& test : other.cases)
+    add(test.id, test.seconds, test.outcome, test.line, test.column);
+}
+
+JunitReport& JunitReport::operator=(const JunitReport& other) {
+  if (this != &other) *this = JunitReport(other);
+  return *this;
+}
+
 ModuleIndex::ModuleIndex(const std::vector<std::string>& files) {
+  modules_.reserve(files.size());
   for (const std::string& file : files) modules_.emplace(dotted_module(file), file);
 }
 
 ModuleIndex::ModuleIndex(const std::vector<std::string>& reported,
                          const std::vector<std::string>& files) {
+  modules_.reserve(std::min(reported.size(), files.size()));
   for (std::size_t i = 0; i < reported.size() && i < files.size(); ++i) {
     modules_.emplace(dotted_module(reported[i]), files[i]);
   }
 }
 
-std::optional<std::string> ModuleIndex::resolve(std::string_view dotted,
-                                                std::string_view* rest) const {
+const std::string* ModuleIndex::find(std::string_view dotted, std::string_view* rest) const {
+  if (modules_.empty()) return nullptr;
   std::size_t end = dotted.size();
   for (;;) {
     if (const auto found = modules_.find(dotted.substr(0, end)); found != modules_.end()) {
       if (rest) *rest = end < dotted.size() ? dotted.substr(end + 1) : std::string_view{};
-      return found->second;
+      return &found->second;
     }
-    if (end == 0) return std::nullopt;
+    if (end == 0) return nullptr;
     const std::size_t dot = dotted.rfind('.', end - 1);
-    if (dot == std::string_view::npos) return std::nullopt;
+    if (dot == std::string_view::npos) return nullptr;
     end = dot;
   }
 }
 
+std::optional<std::string> ModuleIndex::resolve(std::string_view dotted,
+                                                std::string_view* rest) const {
+  if (const std::string* file = find(dotted, rest)) return *file;
+  return std::nullopt;
+}
+
 namespace {
 
+// An attribute value copied out of expat's buffer (valid only during its callback) into
+// storage reused from case to case, so reading a <testcase> allocates nothing in the steady state.
+struct Field {
+  std::string text;
+  bool present = false;
+  void set(const char* value) {
+    text.assign(value);
+    present = true;
+  }
+  void clear() {
+    text.clear();
+    present = false;
+  }
+};
+
 struct CaseAttributes {
-  std::optional<std::string> name, classname, file, time;
+  Field name, classname, file, time;
   int line = 0, column = 0;
   Outcome outcome = Outcome::passed;
 };
 
 // "./a/b.rb" -> "a/b.rb"; backslashes (reports written on Windows) -> '/'.
-std::string normalize_path(std::string_view path) {
-  std::string out(path);
+void normalize_path_into(std::string_view path, std::string& out) {
+  out.assign(path);
   std::replace(out.begin(), out.end(), '\\', '/');
-  while (out.size() > 2 && out.compare(0, 2, "./") == 0) out.erase(0, 2);
-  return out;
+  std::size_t skip = 0;
+  while (out.size() - skip > 2 && out.compare(skip, 2, "./") == 0) skip += 2;
+  if (skip > 0) out.erase(0, skip);
 }
 
-// "a::b" from the dotted class path "A.B" pytest writes for nested classes.
-std::string class_path(std::string_view dotted) {
-  std::string out;
+bool ends_with_py(std::string_view path) {
+  return path.size() > 3 && path.substr(path.size() - 3) == ".py";
+}
+
+// How much of `classname` pytest's dotted module name of `file` ("tests/a.py" -> "tests.a")
+// covers: its length when classname is that module or starts with it and a '.', else npos.
+std::size_t module_prefix(std::string_view classname, std::string_view file) {
+  const std::string_view stem = ends_with_py(file) ? file.substr(0, file.size() - 3) : file;
+  if (classname.size() < stem.size()) return std::string_view::npos;
+  for (std::size_t i = 0; i < stem.size(); ++i) {
+    const char want = stem[i] == '/' ? '.' : stem[i];
+    if (classname[i] != want) return std::string_view::npos;
+  }
+  if (classname.size() == stem.size() || classname[stem.size()] == '.') return stem.size();
+  return std::string_view::npos;
+}
+
+// Appends "::A::B" for the dotted class path "A.B" pytest writes for nested classes.
+void append_class_path(std::string& out, std::string_view dotted) {
+  out += "::";
   for (const char c : dotted) {
     if (c == '.')
       out += "::";
     else
       out += c;
   }
-  return out;
 }
 
-std::string join_id(std::string_view file, std::string_view classes, std::string_view name) {
-  std::string id(file);
-  if (!classes.empty()) id += "::" + class_path(classes);
-  if (!name.empty()) id += "::" + std::string(name);
-  return id;
+void join_id(std::string& out, std::string_view file, std::string_view classes,
+             std::string_view name) {
+  out.assign(file);
+  if (!classes.empty()) append_class_path(out, classes);
+  if (!name.empty()) {
+    out += "::";
+    out += name;
+  }
 }
 
 // Whether classname only restates the file ("spec.models.user_spec" for spec/models/user_spec.rb,
@@ -113,8 +187,10 @@ bool classname_restates_file(std::string_view classname, std::string_view file) 
 
 }  // namespace
 
-struct JunitReader::State {
+struct JunitReader::State final : XmlScanHandler {
   XML_Parser parser = nullptr;
+  std::unique_ptr<XmlScanner> scanner;  // the fast parser, when used
+  bool gave_up = false;
   std::string source;
   const ModuleIndex& index;
   JunitReport report;
@@ -123,12 +199,20 @@ struct JunitReader::State {
   int case_depth = -1;                   // depth of the open <testcase>, -1 when none is open
   std::vector<std::string> suite_files;  // `file` attributes of the enclosing <testsuite>s
   CaseAttributes current;
+  std::string id;    // the id being built, reused
+  std::string file;  // the normalized file of the current case, reused
 
   State(std::string name, const ModuleIndex& modules) : source(std::move(name)), index(modules) {}
 
+  void on_start(std::string_view name, const char** attributes) override {
+    start(name, attributes);
+  }
+  void on_end(std::string_view name) override { end(name); }
+  bool stopped() const override { return error.has_value(); }
+
   std::pair<int, int> position() const {
-    const auto line = XML_GetCurrentLineNumber(parser);
-    const auto column = XML_GetCurrentColumnNumber(parser);
+    const XML_Size line = scanner ? scanner->line() : XML_GetCurrentLineNumber(parser);
+    const XML_Size column = scanner ? scanner->column() : XML_GetCurrentColumnNumber(parser);
     return {static_cast<int>(std::min<XML_Size>(line, INT_MAX)),
             static_cast<int>(std::min<XML_Size>(column, INT_MAX - 1)) + 1};
   }
@@ -137,21 +221,20 @@ struct JunitReader::State {
     if (error) return;
     const auto [line, column] = position();
     error = error_at(source, line, column, std::move(message));
-    XML_StopParser(parser, XML_FALSE);
+    if (parser) XML_StopParser(parser, XML_FALSE);
   }
 
   void stop_at_case(std::string message) {
     error = error_at(source, current.line, current.column, std::move(message));
-    XML_StopParser(parser, XML_FALSE);
+    if (parser) XML_StopParser(parser, XML_FALSE);
   }
 
   void start(std::string_view name, const XML_Char** attributes);
   void end(std::string_view name);
   void start_case(const XML_Char** attributes);
   void finish_case();
-  std::optional<std::string> case_id();
-  std::optional<std::string> pytest_id(const std::string& file, std::string_view classname,
-                                       std::string_view name) const;
+  bool case_id();
+  bool pytest_id(std::string_view classname, std::string_view name);
   void count_unresolved();
 };
 
@@ -196,13 +279,15 @@ void JunitReader::State::start(std::string_view name, const XML_Char** attribute
       current.outcome = Outcome::skipped;
     return;
   }
-  if (name == "testsuite") {
-    auto file = attribute(attributes, "file");
-    suite_files.push_back(file                  ? normalize_path(*file)
-                          : suite_files.empty() ? ""
-                                                : suite_files.back());
-  } else if (name == "testcase") {
+  if (name == "testcase") {
     start_case(attributes);
+  } else if (name == "testsuite") {
+    if (auto suite_file = attribute(attributes, "file")) {
+      normalize_path_into(*suite_file, file);
+      suite_files.push_back(file);
+    } else {
+      suite_files.push_back(suite_files.empty() ? "" : suite_files.back());
+    }
   } else if (name == "property") {
     auto key = attribute(attributes, "name");
     auto value = attribute(attributes, "value");
@@ -222,59 +307,97 @@ void JunitReader::State::end(std::string_view name) {
 
 void JunitReader::State::start_case(const XML_Char** attributes) {
   case_depth = depth;
-  current = CaseAttributes{};
+  current.name.clear();
+  current.classname.clear();
+  current.file.clear();
+  current.time.clear();
+  current.outcome = Outcome::passed;
   std::tie(current.line, current.column) = position();
-  current.name = attribute(attributes, "name");
-  current.classname = attribute(attributes, "classname");
-  current.file = attribute(attributes, "file");
-  current.time = attribute(attributes, "time");
-  // ctest and gtest mark tests that did not run with status="notrun"/"disabled".
-  const auto status = attribute(attributes, "status");
-  if (status && (*status == "notrun" || *status == "disabled")) current.outcome = Outcome::skipped;
-  if (status && *status == "fail") current.outcome = Outcome::failed;
+  for (int i = 0; attributes[i] != nullptr; i += 2) {
+    const std::string_view key = attributes[i];
+    const XML_Char* value = attributes[i + 1];
+    if (key == "name") {
+      current.name.set(value);
+    } else if (key == "classname") {
+      current.classname.set(value);
+    } else if (key == "file") {
+      current.file.set(value);
+    } else if (key == "time") {
+      current.time.set(value);
+    } else if (key == "status") {
+      // ctest and gtest mark tests that did not run with status="notrun"/"disabled".
+      const std::string_view status = value;
+      if (status == "notrun" || status == "disabled") current.outcome = Outcome::skipped;
+      if (status == "fail") current.outcome = Outcome::failed;
+    }
+  }
 }
 
-std::optional<std::string> JunitReader::State::pytest_id(const std::string& file,
-                                                         std::string_view classname,
-                                                         std::string_view name) const {
-  const std::string module = dotted_module(file);
-  if (classname.empty()) return file;  // a collection error or skip of the whole module
-  if (classname == module) return join_id(file, "", name);
-  if (classname.size() > module.size() && classname.compare(0, module.size(), module) == 0 &&
-      classname[module.size()] == '.') {
-    return join_id(file, classname.substr(module.size() + 1), name);
+// The id of a pytest xunit1 case (file names a .py) into `id`; false when unresolvable.
+bool JunitReader::State::pytest_id(std::string_view classname, std::string_view name) {
+  if (classname.empty()) {  // a collection error or skip of the whole module
+    id.assign(file);
+    return true;
+  }
+  if (const std::size_t covered = module_prefix(classname, file);
+      covered != std::string_view::npos) {
+    join_id(id, file, covered < classname.size() ? classname.substr(covered + 1) : "", name);
+    return true;
   }
   // The test function is defined in another file (an inherited test): `file` names where it is
   // defined, classname where it was collected.
   std::string_view rest;
-  if (auto collected = index.resolve(classname, &rest)) return join_id(*collected, rest, name);
-  return std::nullopt;
+  if (const std::string* collected = index.find(classname, &rest)) {
+    join_id(id, *collected, rest, name);
+    return true;
+  }
+  return false;
 }
 
-std::optional<std::string> JunitReader::State::case_id() {
-  const std::string& name = *current.name;
-  const std::string classname = current.classname.value_or("");
-  std::string file = current.file ? normalize_path(*current.file) : "";
-  if (file.empty() && !suite_files.empty()) file = suite_files.back();
-  if (file.size() > 3 && file.compare(file.size() - 3, 3, ".py") == 0) {
-    return pytest_id(file, classname, name);  // pytest xunit1
+// The current case's id into `id`; false when its test file cannot be determined.
+bool JunitReader::State::case_id() {
+  const std::string_view name = current.name.text;
+  const std::string_view classname = current.classname.text;
+  if (current.file.present) {
+    normalize_path_into(current.file.text, file);
+  } else {
+    file.clear();
   }
+  if (file.empty() && !suite_files.empty()) file = suite_files.back();
+  if (ends_with_py(file)) return pytest_id(classname, name);  // pytest xunit1
   if (!file.empty()) {
     const bool keep_class =
         !classname.empty() && classname != name && !classname_restates_file(classname, file);
-    return join_id(file, "", keep_class ? classname + "::" + name : name);
+    id.assign(file);
+    if (keep_class) {
+      id += "::";
+      id += classname;
+      id += "::";
+      id += name;
+    } else if (!name.empty()) {
+      id += "::";
+      id += name;
+    }
+    return true;
   }
   std::string_view rest;
   if (classname.empty()) {
     // pytest xunit2 collection error: classname "" and name "tests.sub.test_x".
-    if (auto whole = index.resolve(name, &rest); whole && rest.empty()) return *whole;
-    return std::nullopt;
+    const std::string* whole = index.find(name, &rest);
+    if (!whole || !rest.empty()) return false;
+    id.assign(*whole);
+    return true;
   }
-  if (auto resolved = index.resolve(classname, &rest))
-    return join_id(*resolved, rest, name);  // xunit2
-  if (classname.find('/') != std::string::npos)
-    return join_id(normalize_path(classname), "", name);  // go
-  return std::nullopt;
+  if (const std::string* resolved = index.find(classname, &rest)) {
+    join_id(id, *resolved, rest, name);  // xunit2
+    return true;
+  }
+  if (classname.find('/') != std::string::npos) {
+    normalize_path_into(classname, file);
+    join_id(id, file, "", name);  // go
+    return true;
+  }
+  return false;
 }
 
 void JunitReader::State::count_unresolved() {
@@ -285,31 +408,30 @@ void JunitReader::State::count_unresolved() {
                     "file under --root has that module name (run from the same --root as the plan; "
                     "if the shards collected doctests or other plugins' files, give the same "
                     "pytest options after --, e.g. -- --doctest-modules)",
-                    current.classname.value_or(""), current.name.value_or("")));
+                    current.classname.text, current.name.text));
   }
 }
 
 void JunitReader::State::finish_case() {
-  if (!current.name) return stop_at_case("<testcase> has no 'name' attribute");
-  if (!current.time) return stop_at_case("<testcase> has no 'time' attribute");
-  const auto seconds = parse_seconds(*current.time);
+  if (!current.name.present) return stop_at_case("<testcase> has no 'name' attribute");
+  if (!current.time.present) return stop_at_case("<testcase> has no 'time' attribute");
+  const auto seconds = parse_seconds(current.time.text);
   if (!seconds) {
     return stop_at_case(fmt::format(
-        "<testcase> time \"{}\" is not a non-negative number of seconds", *current.time));
+        "<testcase> time \"{}\" is not a non-negative number of seconds", current.time.text));
   }
-  auto id = case_id();
-  if (!id) return count_unresolved();
-  if (const auto plain = without_xdist_group(*id); plain.size() != id->size())
-    id->resize(plain.size());
+  if (!case_id()) return count_unresolved();
+  if (const auto plain = without_xdist_group(id); plain.size() != id.size())
+    id.resize(plain.size());
   // pytest writes a test that fails in its call and errors in teardown as two consecutive
   // <testcase>s with the same name: they are one run of one test.
-  if (!report.cases.empty() && report.cases.back().id == *id) {
+  if (!report.cases.empty() && report.cases.back().id == id) {
     JunitCase& previous = report.cases.back();
     previous.seconds += *seconds;
     previous.outcome = std::max(previous.outcome, current.outcome);
     return;
   }
-  report.cases.push_back({std::move(*id), *seconds, current.outcome, current.line, current.column});
+  report.add(id, *seconds, current.outcome, current.line, current.column);
 }
 
 namespace {
@@ -332,9 +454,13 @@ void XMLCALL on_entity(void* data, const XML_Char*, int, const XML_Char*, int, c
 
 }  // namespace
 
-JunitReader::JunitReader(std::string source_name, const ModuleIndex& index)
+JunitReader::JunitReader(std::string source_name, const ModuleIndex& index, XmlParser parser)
     : state_(std::make_unique<State>(std::move(source_name), index)) {
   state_->report.source = state_->source;
+  if (parser == XmlParser::fast) {
+    state_->scanner = std::make_unique<XmlScanner>(*state_);
+    return;
+  }
   state_->parser = XML_ParserCreate(nullptr);
   if (!state_->parser) throw std::bad_alloc();
   XML_SetUserData(state_->parser, state_.get());
@@ -347,9 +473,17 @@ JunitReader::~JunitReader() {
   if (state_ && state_->parser) XML_ParserFree(state_->parser);
 }
 
+bool JunitReader::gave_up() const {
+  return state_->gave_up;
+}
+
 bool JunitReader::feed(std::string_view chunk) {
   State& state = *state_;
-  if (state.error) return false;
+  if (state.error || state.gave_up) return false;
+  if (state.scanner) {
+    state.gave_up = state.scanner->feed(chunk) == XmlScanner::Status::unsupported;
+    return !state.error && !state.gave_up;
+  }
   while (!chunk.empty()) {
     const std::size_t size = std::min<std::size_t>(chunk.size(), INT_MAX);
     if (XML_Parse(state.parser, chunk.data(), static_cast<int>(size), XML_FALSE) != XML_STATUS_OK)
@@ -367,8 +501,14 @@ bool JunitReader::feed(std::string_view chunk) {
 
 Result<JunitReport> JunitReader::finish() {
   State& state = *state_;
-  if (!state.error && XML_Parse(state.parser, nullptr, 0, XML_TRUE) != XML_STATUS_OK &&
-      !state.error) {
+  if (state.scanner) {
+    if (!state.error && !state.gave_up)
+      state.gave_up = state.scanner->finish() == XmlScanner::Status::unsupported;
+    if (state.gave_up) {
+      return error_at(state.source, 1, 1, "the fast parser gave up: read it again with expat");
+    }
+  } else if (!state.error && XML_Parse(state.parser, nullptr, 0, XML_TRUE) != XML_STATUS_OK &&
+             !state.error) {
     const auto [line, column] = state.position();
     state.error =
         error_at(state.source, line, column,
@@ -378,11 +518,20 @@ Result<JunitReport> JunitReader::finish() {
   return std::move(state.report);
 }
 
-Result<JunitReport> parse_junit(std::string_view content, const std::string& source_name,
-                                const ModuleIndex& index) {
-  JunitReader reader(source_name, index);
+Result<JunitReport> parse_junit_with(std::string_view content, const std::string& source_name,
+                                     const ModuleIndex& index, XmlParser parser) {
+  JunitReader reader(source_name, index, parser);
   reader.feed(content);
   return reader.finish();
+}
+
+Result<JunitReport> parse_junit(std::string_view content, const std::string& source_name,
+                                const ModuleIndex& index) {
+  JunitReader reader(source_name, index, XmlParser::fast);
+  reader.feed(content);
+  auto report = reader.finish();
+  if (!reader.gave_up()) return report;
+  return parse_junit_with(content, source_name, index, XmlParser::expat);
 }
 
 }  // namespace shardplan

@@ -4,6 +4,7 @@
 // runs that ran it. Pure: reports in, timings and text out; reading and writing are the CLI's.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,13 +20,28 @@ struct RunTimings {
   std::vector<TestTiming> tests;  // sorted by id, ids unique
 };
 
+// A test's seconds with its id as a view into the reports or timings it was read from: what
+// merge works on, so that a million ids are never copied on the way from JUnit to JSON.
+struct TimedId {
+  std::string_view id;
+  double seconds = 0;
+};
+
+struct RunView {
+  std::string label;
+  std::vector<TimedId> tests;  // sorted by id, ids unique
+};
+
 // One run from its reports. A test in two reports, or twice in one report, ran twice: that is
 // an error naming both places. Whole-file entries (collection errors, module skips) are not
 // test timings and are left out.
 Result<RunTimings> run_from_reports(const std::vector<JunitReport>& reports, std::string label);
 
+Result<RunView> run_view_from_reports(const std::vector<JunitReport>& reports, std::string label);
+
 // Previously recorded timings as the oldest run.
 RunTimings run_from_timings(const Timings& timings, std::string label);
+RunView run_view_from_timings(const Timings& timings, std::string label);
 
 enum class Smoothing { median, ema };
 
@@ -48,6 +64,9 @@ struct MergeStats {
 // runs oldest to newest. Tests absent from the newest run are dropped unless keep_stale.
 Timings merge_runs(const std::vector<RunTimings>& runs, const MergeOptions& options,
                    MergeStats* stats = nullptr);
+// The same over views (sorted by id): the result's ids view the runs' text.
+std::vector<TimedId> merge_run_views(const std::vector<RunView>& runs, const MergeOptions& options,
+                                     MergeStats* stats = nullptr);
 
 // Seconds as written to .test_durations: six decimals, trailing zeros trimmed ("1.5", "2.0").
 std::string format_seconds(double seconds);
@@ -55,6 +74,10 @@ std::string format_seconds(double seconds);
 // pytest-split's format, byte-stable: a JSON object sorted by id, one entry per line, four
 // spaces of indent. Fails only when an id is not valid UTF-8.
 Result<std::string> durations_to_json(const Timings& timings);
+// The same text handed to `sink` in pieces of about a megabyte, in order (written straight to a
+// file, not built whole in memory). Returns false when the sink refused a piece (it reports why).
+Result<bool> write_durations_json(const std::vector<TimedId>& tests,
+                                  const std::function<bool(std::string_view)>& sink);
 
 // A report none of whose tests is in a file of `universe` (sorted) was most likely written by
 // another suite (or against another --root). Returns the error, or nothing when it fits or the

@@ -8,11 +8,11 @@
 namespace shardplan {
 
 std::vector<RerunItem> failed_tests(const std::vector<JunitReport>& reports) {
-  std::map<std::string, double> failed;
+  std::map<std::string, double, std::less<>> failed;
   for (const JunitReport& report : reports) {
     for (const JunitCase& test : report.cases) {
       if (test.outcome == Outcome::failed || test.outcome == Outcome::error)
-        failed[test.id] += test.seconds;
+        failed[std::string(test.id)] += test.seconds;
     }
   }
   std::vector<RerunItem> items;
