@@ -22,7 +22,10 @@ same file. Standard library only, and one self-contained module on purpose.
       (docs/pytest-split.md).
   --shardplan-store-durations=FILE
       Merge the measured seconds of every test (setup + call + teardown) into FILE, a
-      pytest-split compatible JSON object {node id: seconds}, written atomically.
+      pytest-split compatible JSON object {node id: seconds}, written atomically; and the costs
+      that are paid once per file or per process rather than per test (each file's collection
+      and import, module- and class-scoped fixture setups, session-scoped fixture setups and
+      which files use them) into the sidecar FILE.costs.json (docs/costs-format.md).
 
 Without these options the plugin does nothing.
 
@@ -719,6 +722,153 @@ class DurationStore:
             terminalreporter.write_line(message)
 
 
+COSTS_SUFFIX = ".costs.json"  # the sidecar beside the durations file
+COSTS_FORMAT = "shardplan-costs"
+COSTS_VERSION = 1
+WORKER_COSTS_KEY = "shardplan_costs"  # xdist workeroutput: a worker's measured costs, as text
+_ONCE_PER_PROCESS = ("session", "package")
+
+
+def _file_of(nodeid):
+    return without_xdist_group(nodeid).partition("::")[0]
+
+
+def _fixture_key(fixturedef):
+    """A session fixture by its name; a package fixture by its name and package."""
+    if fixturedef.scope == "package":
+        return "%s@%s" % (fixturedef.argname, fixturedef.baseid or ".")
+    return fixturedef.argname
+
+
+class CostRecorder:
+    """Registered with --shardplan-store-durations: measures what a test's own time does not
+    say (docs/costs-format.md). Per file: collection (import included) and the setup of module-
+    and class-scoped fixtures; per process: the setup of session- and package-scoped fixtures,
+    and which files use each; per test: how many of its recorded seconds were such setups."""
+
+    def __init__(self, config, path, clean=False):
+        self.config = config
+        self.path = path
+        self.clean = clean
+        self.collect = {}  # file -> seconds collecting it (import, parametrization)
+        self.file_setup = {}  # file -> seconds of module/class fixture setups
+        self.process_setup = {}  # fixture key -> seconds of one setup in one process
+        self.uses = {}  # file -> set of fixture keys paid once per process
+        self.moved = {}  # node id -> seconds of those setups inside its recorded time
+        self.current = None  # the item whose protocol runs now
+        self.message = None
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(self, collector):
+        start = time.perf_counter()
+        yield
+        took = time.perf_counter() - start
+        if isinstance(collector, (pytest.File, pytest.Class)) and not isinstance(
+                collector, pytest.Package):
+            file = _file_of(collector.nodeid)
+            self.collect[file] = self.collect.get(file, 0.0) + took
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        self.current = item
+        file = _file_of(item.nodeid)
+        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        for name in getattr(item, "fixturenames", ()):
+            chain = defs.get(name)
+            if chain and chain[-1].scope in _ONCE_PER_PROCESS:
+                self.uses.setdefault(file, set()).add(_fixture_key(chain[-1]))
+        try:
+            yield
+        finally:
+            self.current = None
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request):
+        start = time.perf_counter()
+        yield
+        took = time.perf_counter() - start
+        scope = fixturedef.scope
+        if scope == "function" or self.current is None:
+            return
+        nodeid = without_xdist_group(self.current.nodeid)
+        self.moved[nodeid] = self.moved.get(nodeid, 0.0) + took
+        if scope in _ONCE_PER_PROCESS:
+            key = _fixture_key(fixturedef)
+            self.process_setup[key] = max(self.process_setup.get(key, 0.0), took)
+        else:
+            file = _file_of(nodeid)
+            self.file_setup[file] = self.file_setup.get(file, 0.0) + took
+
+    def measured(self):
+        files = {}
+        for file in set(self.collect) | set(self.file_setup) | set(self.uses):
+            files[file] = {"collect": round(self.collect.get(file, 0.0), 6),
+                           "setup": round(self.file_setup.get(file, 0.0), 6),
+                           "uses": sorted(self.uses.get(file, ()))}
+        return {"files": files,
+                "fixtures": {k: round(v, 6) for k, v in self.process_setup.items()},
+                "moved": {k: round(v, 6) for k, v in self.moved.items() if v > 0}}
+
+    def add(self, other):
+        """Merges a worker's measurements (xdist). Every worker collects every file, and each
+        worker that runs tests of a file sets its module fixtures up again: a file keeps the
+        largest single payment, as a fixture does; a test runs in one worker only."""
+        for file, entry in other.get("files", {}).items():
+            self.collect[file] = max(self.collect.get(file, 0.0), entry.get("collect", 0.0))
+            self.file_setup[file] = max(self.file_setup.get(file, 0.0), entry.get("setup", 0.0))
+            if entry.get("uses"):
+                self.uses.setdefault(file, set()).update(entry["uses"])
+        for key, seconds in other.get("fixtures", {}).items():
+            self.process_setup[key] = max(self.process_setup.get(key, 0.0), seconds)
+        for nodeid, seconds in other.get("moved", {}).items():
+            self.moved[nodeid] = self.moved.get(nodeid, 0.0) + seconds
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error):
+        raw = getattr(node, "workeroutput", {}).get(WORKER_COSTS_KEY)
+        if raw:
+            self.add(json.loads(raw))
+
+    def pytest_sessionfinish(self, session):
+        if hasattr(self.config, "workerinput"):
+            self.config.workeroutput[WORKER_COSTS_KEY] = json.dumps(self.measured())
+            return
+        measured = self.measured()
+        write_costs(self.path, measured, self.clean)
+        self.message = ("shardplan: stored the costs of %d files and %d once-per-process "
+                        "fixtures in %s" % (len(measured["files"]), len(measured["fixtures"]),
+                                            self.path))
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if self.message:
+            terminalreporter.write_line(self.message)
+
+
+def read_costs(path):
+    """The sidecar's measurements, or empty ones when it is missing or not ours."""
+    try:
+        with open(path, "r", encoding="utf-8") as stream:
+            data = json.load(stream)
+    except (OSError, ValueError):
+        return {"files": {}, "fixtures": {}, "moved": {}}
+    if not isinstance(data, dict) or data.get("format") != COSTS_FORMAT or \
+            data.get("version") != COSTS_VERSION:
+        return {"files": {}, "fixtures": {}, "moved": {}}
+    return {key: data.get(key) if isinstance(data.get(key), dict) else {}
+            for key in ("files", "fixtures", "moved")}
+
+
+def write_costs(path, measured, clean):
+    """This run's measurements over the sidecar's: what was measured now replaces what was
+    there, the rest stays (as the durations file merges); `clean` keeps only this run's."""
+    merged = {"files": {}, "fixtures": {}, "moved": {}} if clean else read_costs(path)
+    for key in ("files", "fixtures", "moved"):
+        merged[key].update(measured[key])
+    document = {"format": COSTS_FORMAT, "version": COSTS_VERSION}
+    document.update(merged)
+    write_atomically(path, json.dumps(document, sort_keys=True, indent=2) + "\n")
+
+
 def read_durations(path):
     """Entries of an existing durations file, and a problem description or None."""
     try:
@@ -1224,9 +1374,12 @@ def _configure_durations_store(config):
         raise pytest.UsageError("shardplan: --shardplan-store-durations=%s and --store-durations "
                                 "both store durations: give one of them" % durations)
     if durations:
-        path = os.path.join(str(config.invocation_params.dir), durations)
-        config.pluginmanager.register(DurationStore(config, path), "shardplan-durations")
+        path, clean = os.path.join(str(config.invocation_params.dir), durations), False
     elif split_store:
         path = str(durations_source(config, _getter(config)))
         clean = config.getoption("shardplan_split_clean", False)
-        config.pluginmanager.register(DurationStore(config, path, clean), "shardplan-durations")
+    else:
+        return
+    config.pluginmanager.register(DurationStore(config, path, clean), "shardplan-durations")
+    config.pluginmanager.register(CostRecorder(config, path + COSTS_SUFFIX, clean),
+                                  "shardplan-costs")
