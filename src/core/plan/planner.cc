@@ -76,7 +76,8 @@ struct PlanContext {
   const Workload& work;
   const PlanOptions& options;
   std::vector<double> overheads;
-  std::vector<std::optional<FileCutter>> cutters;
+  // Built on first use: most files are never cut, and a cutter reads every test id.
+  mutable std::vector<std::optional<FileCutter>> cutters;
   double bound = 0;        // lower bound on the makespan (without the shard overhead)
   double good_enough = 0;  // improvement stops at this makespan (just above the lower bound)
 
@@ -89,16 +90,18 @@ struct PlanContext {
   PlanContext(const Workload& w, const PlanOptions& o)
       : work(w), options(o), overheads(overheads_of(w, o)), by_weight(files_by_weight()) {}
   void prepare_cutters() {
-    cutters.reserve(work.files.size());
+    cutters.resize(work.files.size());
     heaviest_test.assign(work.files.size(), 0);
     for (std::size_t f = 0; f < work.files.size(); ++f) {
-      const FileWork& file = work.files[f];
-      cutters.emplace_back();
-      if (!sliceable(file)) continue;
-      cutters.back().emplace(file.tests);
-      for (const TestTiming& test : file.tests)
+      if (!sliceable(work.files[f])) continue;
+      for (const TestTiming& test : work.files[f].tests)
         heaviest_test[f] = std::max(heaviest_test[f], test.seconds);
     }
+  }
+  // The cutter of sliceable file `f` (after prepare_cutters).
+  const FileCutter& cutter(std::size_t f) const {
+    if (!cutters[f]) cutters[f].emplace(work.files[f].tests);
+    return *cutters[f];
   }
   // File `f`'s seconds with its overhead: what it weighs kept whole.
   double file_weight(std::size_t f) const { return work.files[f].seconds + overheads[f]; }
@@ -178,7 +181,7 @@ void ensure_enough_pieces(const PlanContext& context, std::vector<std::vector<Sl
     changed[pick] = true;
   }
   for (std::size_t f = 0; f < cuts.size(); ++f) {
-    if (changed[f]) cuts[f] = context.cutters[f]->into(pieces[f]);
+    if (changed[f]) cuts[f] = context.cutter(f).into(pieces[f]);
   }
 }
 
@@ -247,7 +250,7 @@ class ShiftSearch {
     if (loads[to] + moved >= loads[heavy_]) return false;
     const double top = std::max(loads[heavy_] - moved, loads[to] + moved);
     if (top <= best_top_ + allowance_) {
-      const FileCutter& cutter = *context_.cutters[layout_.origin[item].first];
+      const FileCutter& cutter = context_.cutter(layout_.origin[item].first);
       shifts_.push_back({top, cutter.boundary_level(boundary), item, other, boundary});
       best_top_ = std::min(best_top_, top);
     }
@@ -274,7 +277,7 @@ void apply_shift(const PlanContext& context, Layout& layout, const Shift& shift)
     const std::size_t slice = layout.origin[changed].second;
     const auto bin = static_cast<std::size_t>(layout.packing.bin_of[changed]);
     loads[bin] -= layout.items[changed].weight;
-    cut[slice] = context.cutters[f]->range(cut[slice].begin, cut[slice].end);
+    cut[slice] = context.cutter(f).range(cut[slice].begin, cut[slice].end);
     layout.items[changed].weight = cut[slice].seconds + context.overheads[f];
     loads[bin] += layout.items[changed].weight;
   }
@@ -330,7 +333,7 @@ Layout layout_for_target(const PlanContext& context, double target) {
     const FileWork& file = work.files[f];
     const double overhead = context.overheads[f];
     if (!sliceable(file) || file.seconds + overhead <= target) continue;
-    const FileCutter& cutter = *context.cutters[f];
+    const FileCutter& cutter = context.cutter(f);
     auto cut = cutter.within(std::max(0.0, target - overhead));
     if (cut.size() > shards) cut = cutter.into(shards);
     if (cut.size() >= 2) layout.cuts[f] = std::move(cut);
@@ -512,7 +515,7 @@ std::vector<std::size_t> fill_order(const PlanContext& context, const FillMateri
 // bin goes alone to the roomiest one. Appends the slices to `cut` and their bins to `cut_bins`.
 void wrap_file(const PlanContext& context, std::size_t f, double target, FillBins& bins,
                std::vector<SliceRange>& cut, std::vector<int>& cut_bins) {
-  const FileCutter& cutter = *context.cutters[f];
+  const FileCutter& cutter = context.cutter(f);
   const double overhead = context.overheads[f];
   const double allowance = kCoarseCutAllowance * target;
   const auto shards = static_cast<std::size_t>(context.options.shards);
@@ -692,7 +695,7 @@ bool place_sand(const PlanContext& context, const AnchorSplit& split, double tar
                 AnchoredFill& fill) {
   const double allowance = kCoarseCutAllowance * target;
   for (const std::size_t f : split.material) {
-    const FileCutter& cutter = *context.cutters[f];
+    const FileCutter& cutter = context.cutter(f);
     const double overhead = context.overheads[f];
     for (const SliceRange& run : split.sand[f]) {
       for (std::size_t begin = run.begin; begin < run.end;) {
