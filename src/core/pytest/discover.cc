@@ -126,8 +126,10 @@ class Walker {
   std::set<std::string> ignore_;
   std::vector<std::string> ignore_glob_;
   std::vector<std::string> doctest_globs_;
-  std::map<std::string, DirIgnores> dir_ignores_;  // by directory, each conftest.py read once
-  std::vector<std::string> stack_;                 // identities of the directories being walked
+  std::map<std::string, DirIgnores> dir_ignores_;      // by directory, each conftest.py read once
+  std::vector<std::string> stack_;                     // identities of the directories being walked
+  mutable std::optional<std::string> confcutdir_abs_;  // absolute(confcutdir), once
+  mutable std::optional<std::pair<std::string, bool>> below_cache_;  // below_confcutdir's last
 };
 
 // _pytest.pathlib.fnmatch_ex: a pattern without '/' matches the base name; otherwise the
@@ -195,11 +197,16 @@ void Walker::add_grouped(const Warnings& found) {
 }
 
 // pytest loads no conftest.py from a strict parent of the confcutdir.
+// The walk asks for one directory's files in a row: the last answer is kept.
 bool Walker::below_confcutdir(const std::string& dir) const {
   if (!setup_.confcutdir) return true;
-  const std::string cut = absolute(*setup_.confcutdir);
+  if (below_cache_ && below_cache_->first == dir) return below_cache_->second;
+  if (!confcutdir_abs_) confcutdir_abs_ = absolute(*setup_.confcutdir);
+  const std::string& cut = *confcutdir_abs_;
   const std::string here = absolute(dir);
-  return !(cut != here && (here == "/" || starts_with(cut, here + "/")));
+  const bool below = !(cut != here && (here == "/" || starts_with(cut, here + "/")));
+  below_cache_.emplace(dir, below);
+  return below;
 }
 
 // collect_ignore (whole paths) and collect_ignore_glob (fnmatch on the absolute path).
@@ -207,6 +214,7 @@ bool Walker::conftest_ignores(const std::string& rel) {
   const std::string dir = parent_path(rel);
   if (!below_confcutdir(dir)) return false;
   const DirIgnores& ignores = dir_ignores(dir);
+  if (ignores.paths.empty() && ignores.globs.empty()) return false;
   const std::string path = absolute(rel);
   return std::find(ignores.paths.begin(), ignores.paths.end(), path) != ignores.paths.end() ||
          std::any_of(ignores.globs.begin(), ignores.globs.end(),
@@ -216,7 +224,7 @@ bool Walker::conftest_ignores(const std::string& rel) {
 // pytest_ignore_collect: --ignore compares whole paths, --ignore-glob matches absolute ones.
 bool Walker::is_ignored(const std::string& rel) {
   if (ignore_.count(rel)) return true;
-  const std::string path = absolute(rel);
+  const std::string path = ignore_glob_.empty() ? std::string() : absolute(rel);
   if (std::any_of(ignore_glob_.begin(), ignore_glob_.end(),
                   [&](const std::string& glob) { return fnmatch(path, glob); })) {
     return true;
