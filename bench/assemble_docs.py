@@ -28,6 +28,20 @@ def split_blocks(text, level):
     return blocks, order
 
 
+SPEED_PARTS = ("### Whole process", "### Reading", "### Stages", "### How to read")
+
+
+def merge_unknown(blocks, order):
+    """Folds "### " blocks that are not one of section 1's parts into the part before them."""
+    merged, current = {}, None
+    for heading in order:
+        if current is None or heading.startswith(SPEED_PARTS):
+            current = heading
+            merged[current] = ""
+        merged[current] += blocks[heading]
+    return merged
+
+
 def find(blocks, prefix):
     for heading, text in blocks.items():
         if heading.startswith(prefix):
@@ -44,7 +58,7 @@ class Assembler:
         self.old = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
         self.old_sections, self.old_order = split_blocks(self.old, "## ")
         speed = find(self.old_sections, "## 1.") or ""
-        self.old_speed, _ = split_blocks(speed, "### ")
+        self.old_speed = merge_unknown(*split_blocks(speed, "### "))
 
     def read(self, folder, name):
         path = os.path.join(folder, name)

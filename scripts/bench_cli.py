@@ -126,14 +126,14 @@ def targets_table(bench, big, small):
                 f"| {os.path.getsize(path) / MIB:.1f} MiB | {result.wall_text()} | ≤ 30 ms: "
                 f"{mark(ok_t)}; below `json.load` of the file ({load.wall_text()}): {mark(ok_l)} "
                 f"| {fmt_mib(result.rss)} | — |")
-    print("### Targets (issue 18), whole process\n")
+    print("#### Targets (issue 18), whole process\n")
     print("| work | input | shardplan median (min–max) | time target | peak RSS | memory target |")
     print("|---|--:|--:|---|--:|---|")
     print("\n".join(rows))
 
 
 def side_by_side(bench, cases):
-    print("\n### Side by side, same run\n")
+    print("\n#### Side by side, same run\n")
     print("| suite | shardplan | plain-Python LPT packer (clean-room) | pytest-split 0.11.0 "
           "`least_duration` (real anchor code) | shardplan / packer (target ≤ 0.3) "
           "| shardplan / pytest-split (target ≤ 0.01) |")
@@ -159,7 +159,7 @@ def side_by_side(bench, cases):
 
 
 def scaling_table(rows):
-    print("\n### Scaling, skewed shape (files = tests / 10, shards = tests / 2000)\n")
+    print("\n#### Scaling, skewed shape (files = tests / 10, shards = tests / 2000)\n")
     print("| tests | files | shards | input | median wall (min–max) | time / (n log n), "
           "10k = 1 | peak RSS | RSS / n, 10k = 1 |")
     print("|--:|--:|--:|--:|--:|--:|--:|--:|")
