@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <iterator>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -33,6 +35,68 @@ double ema_of(const std::vector<double>& values, double alpha) {
   return smoothed;
 }
 
+bool id_order(const Occurrence& a, const Occurrence& b) {
+  return a.test->id < b.test->id;
+}
+
+// Whether file a + "::" sorts before file b + "::" (the order of their tests' ids).
+bool file_key_less(std::string_view a, std::string_view b) {
+  const std::size_t common = std::min(a.size(), b.size());
+  if (const int order = a.substr(0, common).compare(b.substr(0, common)); order != 0)
+    return order < 0;
+  const auto at = [](std::string_view file, std::size_t i) {
+    return static_cast<unsigned char>(i < file.size() ? file[i] : ':');
+  };
+  const std::size_t end = std::max(a.size(), b.size()) + 2;
+  for (std::size_t i = common; i < end; ++i) {
+    if (at(a, i) != at(b, i)) return at(a, i) < at(b, i);
+  }
+  return false;
+}
+
+// Stable sort by id. Ids are "file::rest" and a report lists a file's tests together, so: rank
+// the distinct files once, bucket the cases by file rank (stable), then sort each small bucket.
+// Equal to one stable sort by id unless a file name ends in ':' ("a:" + "::" would sort inside
+// "a" + "::"), which takes the plain sort.
+void sort_by_id(std::vector<Occurrence>& all) {
+  if (std::is_sorted(all.begin(), all.end(), id_order)) return;
+  std::vector<std::uint32_t> file_of_case(all.size());
+  std::vector<std::string_view> files;
+  std::unordered_map<std::string_view, std::uint32_t> index;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const std::string_view file = file_of(all[i].test->id);
+    if (i > 0 && file == files[file_of_case[i - 1]]) {
+      file_of_case[i] = file_of_case[i - 1];
+      continue;
+    }
+    if (!file.empty() && file.back() == ':') {
+      std::stable_sort(all.begin(), all.end(), id_order);
+      return;
+    }
+    const auto [at, added] = index.try_emplace(file, static_cast<std::uint32_t>(files.size()));
+    if (added) files.push_back(file);
+    file_of_case[i] = at->second;
+  }
+  std::vector<std::uint32_t> by_name(files.size());
+  for (std::uint32_t f = 0; f < by_name.size(); ++f) by_name[f] = f;
+  std::sort(by_name.begin(), by_name.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return file_key_less(files[a], files[b]); });
+  std::vector<std::size_t> start(files.size() + 1, 0);  // bucket starts, by rank
+  std::vector<std::uint32_t> rank(files.size());
+  for (std::uint32_t r = 0; r < by_name.size(); ++r) rank[by_name[r]] = r;
+  for (const std::uint32_t f : file_of_case) ++start[rank[f] + 1];
+  for (std::size_t r = 1; r < start.size(); ++r) start[r] += start[r - 1];
+  std::vector<Occurrence> sorted(all.size());
+  std::vector<std::size_t> next(start.begin(), start.end() - 1);
+  for (std::size_t i = 0; i < all.size(); ++i) sorted[next[rank[file_of_case[i]]]++] = all[i];
+  for (std::size_t r = 0; r + 1 < start.size(); ++r) {
+    const auto first = sorted.begin() + static_cast<std::ptrdiff_t>(start[r]);
+    const auto last = sorted.begin() + static_cast<std::ptrdiff_t>(start[r + 1]);
+    if (!std::is_sorted(first, last, id_order)) std::stable_sort(first, last, id_order);
+  }
+  all = std::move(sorted);
+}
+
 }  // namespace
 
 Result<RunView> run_view_from_reports(const std::vector<JunitReport>& reports, std::string label) {
@@ -45,11 +109,7 @@ Result<RunView> run_view_from_reports(const std::vector<JunitReport>& reports, s
       if (test.id.find("::") != std::string_view::npos) all.push_back({&test, &report});
     }
   }
-  const auto by_id = [](const Occurrence& a, const Occurrence& b) {
-    return a.test->id < b.test->id;
-  };
-  if (!std::is_sorted(all.begin(), all.end(), by_id))
-    std::stable_sort(all.begin(), all.end(), by_id);
+  sort_by_id(all);
   RunView run{std::move(label), {}};
   run.tests.reserve(all.size());
   for (std::size_t i = 0; i < all.size(); ++i) {
@@ -271,6 +331,8 @@ Result<bool> write_durations_json(const std::vector<TimedId>& tests,
   out.reserve(kPiece + 4096);
   out += "{\n";
   for (std::size_t i = 0; i < tests.size(); ++i) {
+    // Sorted order visits the ids out of the order they were stored: fetch ahead.
+    if (i + 8 < tests.size()) __builtin_prefetch(tests[i + 8].id.data());
     out += "    ";
     if (!append_json_string(out, tests[i].id))
       return error_in("", fmt::format("test id '{}' is not valid UTF-8", tests[i].id));
