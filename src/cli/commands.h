@@ -31,6 +31,7 @@ Runner setup_audit(CLI::App& command);
 Runner setup_failed(CLI::App& command);
 Runner setup_report(CLI::App& command);
 Runner setup_run_all(CLI::App& command);
+Runner setup_segments(CLI::App& command);
 
 std::span<const Command> commands();
 

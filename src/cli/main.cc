@@ -28,6 +28,7 @@ std::span<const Command> commands() {
       {"run-all",
        "Run every shard of a plan on this machine, J at a time, and compare with the plan",
        setup_run_all},
+      {"segments", "List the named segments of shardplan.toml / [tool.shardplan]", setup_segments},
   };
   return table;
 }

@@ -2,24 +2,12 @@
 
 #include <fmt/format.h>
 
-// toml++ 3.3 asserts on some malformed input (a newline or '=' right after the '[' of a table
-// header, e.g. "[\na]") where its release build reports a parse error. Include it as in a
-// release build so a bad pyproject.toml is an error message, never an abort.
-#ifndef NDEBUG
-#define NDEBUG
-#define SHARDPLAN_UNDEF_NDEBUG
-#endif
-#include <toml++/toml.h>
-#ifdef SHARDPLAN_UNDEF_NDEBUG
-#undef NDEBUG
-#undef SHARDPLAN_UNDEF_NDEBUG
-#endif
-
 #include <algorithm>
 #include <map>
 #include <utility>
 
 #include "core/text.h"
+#include "core/toml_document.h"
 
 namespace shardplan {
 namespace {
@@ -271,9 +259,9 @@ Result<PytestConfig> config_from_settings(const Settings& settings, const std::s
 // ---------------------------------------------------------------------------------------
 // pyproject.toml
 
-LinePosition position_of(const toml::node& node) {
-  const auto& begin = node.source().begin;
-  return {static_cast<int>(begin.line), static_cast<int>(begin.column)};
+LinePosition line_position_of(const toml::node& node) {
+  const auto at = position_of(node);
+  return {at.line, at.column};
 }
 
 Diagnostic toml_type_error(const toml::node& node, const std::string& source,
@@ -290,7 +278,7 @@ Result<std::vector<std::string>> toml_words(const toml::node& node, const std::s
     auto words = shell_split(text->get());
     // Escapes and multi-line strings make columns inside the string unreliable: point at it.
     if (!words)
-      return locate_in_value(error_in("", words.error().message), {position_of(node)}, source,
+      return locate_in_value(error_in("", words.error().message), {line_position_of(node)}, source,
                              name);
     return std::move(*words);
   }
@@ -327,7 +315,7 @@ Result<Settings> toml_settings(const toml::table& table, const std::string& sour
     if (native && !node.is_array()) return native_type_error(node, source, key.str());
     auto words = toml_words(node, source, key.str());
     if (!words) return words.error();
-    settings[std::string(key.str())] = {std::move(*words), {position_of(node)}};
+    settings[std::string(key.str())] = {std::move(*words), {line_position_of(node)}};
   }
   return settings;
 }
@@ -355,18 +343,6 @@ Result<PyprojectTable> pyproject_table(const toml::table& document, const std::s
         "(string-based INI format) simultaneously (pytest 9 refuses this file): keep one");
   }
   return PyprojectTable{pytest, true};
-}
-
-Result<toml::table> parse_toml(std::string_view content, const std::string& source) {
-  try {
-    return toml::parse(content, source);
-  } catch (const toml::parse_error& error) {
-    const auto& begin = error.source().begin;
-    return error_at(
-        source, static_cast<int>(begin.line), static_cast<int>(begin.column),
-        fmt::format("invalid TOML: {}; fix the syntax (pytest cannot read this file either)",
-                    error.description()));
-  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -694,7 +670,7 @@ Result<std::optional<PytestConfig>> parse_ini_config(std::string_view content,
 Result<std::optional<PytestConfig>> parse_pyproject_config(std::string_view content,
                                                            const std::string& source_name,
                                                            int pytest_major) {
-  auto document = parse_toml(content, source_name);
+  auto document = parse_toml(content, source_name, "pytest");
   if (!document) return document.error();
   auto found = pyproject_table(*document, source_name, pytest_major);
   if (!found) return found.error();
@@ -708,7 +684,7 @@ Result<std::optional<PytestConfig>> parse_pyproject_config(std::string_view cont
 
 Result<PytestConfig> parse_pytest_toml_config(std::string_view content,
                                               const std::string& source_name) {
-  auto document = parse_toml(content, source_name);
+  auto document = parse_toml(content, source_name, "pytest");
   if (!document) return document.error();
   const auto* table = (*document)["pytest"].as_table();
   if (table == nullptr) {
