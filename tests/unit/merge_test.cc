@@ -1,5 +1,7 @@
 #include "core/timings/merge.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "core/timings/durations.h"
@@ -26,6 +28,38 @@ TEST(RunFromReports, EachTestTimedByTheJobThatRanIt) {
   ASSERT_TRUE(merged.ok()) << merged.error().format();
   EXPECT_EQ(merged->tests,
             (std::vector<TestTiming>{{"t.py::a", 1}, {"t.py::b", 2}, {"u.py::c", 3}}));
+}
+
+TEST(RunFromReports, SortsExactlyLikeWholeIds) {
+  // File names whose order differs from the order of "file::" ("a" < "a.py", but
+  // "a.py::" < "a::"), a file ending in ':', non-ASCII, and interleaved files.
+  const std::vector<std::string> files = {"a",      "a.py", "a-b.py",  "a:b.py", "x/\xC3\xA9.py",
+                                          "a/b.py", "b:",   "a.py.py", "A.py"};
+  std::vector<std::pair<std::string, double>> cases;
+  std::vector<std::string> ids;
+  unsigned seed = 7;
+  for (int i = 0; i < 400; ++i) {
+    seed = seed * 1103515245u + 12345u;
+    const std::string id = files[(seed >> 8) % files.size()] + "::t" + std::to_string(i % 37) +
+                           (i % 3 ? "[" + std::to_string(i) + "]" : "");
+    if (std::find(ids.begin(), ids.end(), id) != ids.end()) continue;
+    ids.push_back(id);
+    cases.emplace_back(id, i);
+  }
+  std::sort(ids.begin(), ids.end());
+  for (const bool with_colon : {false, true}) {
+    auto all = cases;
+    if (!with_colon)
+      std::erase_if(all, [](const auto& c) { return c.first.rfind("b:::", 0) == 0; });
+    auto expected = ids;
+    if (!with_colon)
+      std::erase_if(expected, [](const std::string& id) { return id.rfind("b:::", 0) == 0; });
+    auto run = run_from_reports({report("a.xml", all)}, "r");
+    ASSERT_TRUE(run.ok());
+    std::vector<std::string> got;
+    for (const TestTiming& test : run->tests) got.push_back(test.id);
+    EXPECT_EQ(got, expected);
+  }
 }
 
 TEST(RunFromReports, ATestThatRanTwiceIsAnErrorNamingBothPlaces) {
