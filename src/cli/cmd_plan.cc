@@ -15,6 +15,7 @@
 #include "core/emit/plan_json.h"
 #include "core/plan/duration.h"
 #include "core/plan/recommend.h"
+#include "core/plan/segments.h"
 #include "core/timings/durations.h"
 #include "core/verify/check.h"
 
@@ -32,7 +33,39 @@ struct PlanCommand {
   PlanFormat format = PlanFormat::plan;
   std::string output;
   std::vector<std::string> collected;
+  std::string segment;  // --segment NAME: defaults from the project's configuration
 };
+
+// --segment NAME: the segment's settings fill in what the command line left out (docs/
+// segments.md). Its paths are relative to the configuration's directory, which becomes the
+// root when --root was not given; --include/--exclude on the command line replace the
+// segment's, its pytest args come before the command line's.
+Result<bool> apply_segment(const FileSystem& fs, PlanCommand& options, bool root_given) {
+  if (options.segment.empty()) return true;
+  auto config = find_project_config(fs, ".");
+  if (!config) return config.error();
+  auto found = find_segment(*config, options.segment);
+  if (!found) return found.error();
+  const Segment& segment = **found;
+  UniverseOptions& universe = options.universe;
+  if (!root_given) universe.root = config->root;
+  if (universe.include.empty()) universe.include = segment.include;
+  if (universe.exclude.empty()) universe.exclude = segment.exclude;
+  universe.pytest_args.insert(universe.pytest_args.begin(), segment.pytest_args.begin(),
+                              segment.pytest_args.end());
+  if (options.shards.empty()) {
+    options.shards = segment.shards ? std::to_string(*segment.shards) : "auto";
+    if (!segment.shards && options.sizing.target.empty()) {
+      options.sizing.target = fmt::format("{}", *segment.target_seconds);
+    }
+  }
+  if (options.timing.durations.empty() && options.timing.junit.empty() && config->durations) {
+    options.timing.durations = join_path(config->root, *config->durations);
+  }
+  if (!options.cost.file_overhead) options.cost.file_overhead = segment.file_overhead;
+  if (!options.cost.shard_overhead) options.cost.shard_overhead = segment.shard_overhead;
+  return true;
+}
 
 // pytest records node ids relative to its rootdir; the plan's paths are relative to --root. When
 // the config file (and so the rootdir) lies above --root, the timings' ids carry the path from
@@ -148,13 +181,18 @@ Result<int> shard_count(const PlanCommand& options, const Workload& work, const 
   return sizing.rows.back().shards;
 }
 
-int run_plan(PlanCommand& options) {
+int run_plan(PlanCommand& options, bool root_given) {
   const RealFileSystem fs;
   if (options.format == PlanFormat::github_matrix &&
       (options.output.empty() || options.output == "-")) {
     return fail(error_in("",
                          "--format github-matrix prints the matrix on stdout: write the plan "
                          "with -o plan.json"),
+                kExitUsage);
+  }
+  if (auto applied = apply_segment(fs, options, root_given); !applied) return fail(applied.error());
+  if (options.shards.empty()) {
+    return fail(error_in("", "give --shards N (or 'auto' with --target), or --segment NAME"),
                 kExitUsage);
   }
   auto inputs = load_inputs(fs, options.universe, options.timing);
@@ -188,9 +226,13 @@ int run_plan(PlanCommand& options) {
 
 Runner setup_plan(CLI::App& command) {
   auto options = std::make_shared<PlanCommand>();
-  command
-      .add_option("--shards,-n", options->shards, "Number of shards N, or 'auto' (needs --target)")
-      ->required();
+  command.add_option("--shards,-n", options->shards,
+                     "Number of shards N, or 'auto' (needs --target); required unless --segment "
+                     "gives it");
+  command.add_option("--segment", options->segment,
+                     "Take the defaults of this named segment of shardplan.toml or "
+                     "[tool.shardplan] (docs/segments.md): paths, pytest args, shards, target, "
+                     "overheads, durations; the command line's own options win");
   add_sizing_options(command, options->sizing, SizingUse::plan_auto);
   add_universe_options(command, options->universe);
   add_pytest_args(command, options->universe);
@@ -211,7 +253,8 @@ Runner setup_plan(CLI::App& command) {
       "mean of timed files in the same directory, else in the nearest parent directory with "
       "timed files, else the median timed file. With no --durations every file weighs 1 s.\n"
       "Exit codes: 0 ok; 1 invalid input; 2 usage error or more shards than the suite can fill.");
-  return [options] { return run_plan(*options); };
+  const CLI::Option* root = command.get_option("--root");
+  return [options, root] { return run_plan(*options, root->count() > 0); };
 }
 
 }  // namespace shardplan::cli

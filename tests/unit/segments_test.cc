@@ -113,7 +113,7 @@ TEST(Segments, FoundHereOrAboveAsPytestFindsItsConfig) {
   fs.add_file("pyproject.toml", "[tool.shardplan.segments.other]\nshards = 2\n");
   auto config = find_project_config(fs, "sub/deeper");
   ASSERT_TRUE(config.ok()) << config.error().format();
-  EXPECT_EQ(config->source, "shardplan.toml");
+  EXPECT_EQ(config->source, "shardplan.toml");  // named as the user would
   ASSERT_EQ(config->segments.size(), 1u);
   EXPECT_EQ(config->segments[0].name, "all");  // shardplan.toml first in its directory
   MemoryFileSystem empty;

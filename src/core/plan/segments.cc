@@ -193,11 +193,14 @@ Result<ProjectConfig> parse_project_config(std::string_view content, const std::
 }
 
 Result<ProjectConfig> find_project_config(const FileSystem& fs, const std::string& start) {
+  // `dir` decides when the walk ends; `rel` names the same directory as the user would, so
+  // messages and paths stay relative ("shardplan.toml", "../shardplan.toml").
   std::string dir = fs.absolute(start.empty() ? "." : start);
   while (dir.size() > 2 && dir.ends_with("/.")) dir.resize(dir.size() - 2);
+  std::string rel = start.empty() ? "." : start;
   for (;;) {
     for (const bool pyproject : {false, true}) {
-      const std::string path = join_path(dir, pyproject ? "pyproject.toml" : "shardplan.toml");
+      const std::string path = join_path(rel, pyproject ? "pyproject.toml" : "shardplan.toml");
       if (fs.kind(path) != EntryKind::file) continue;
       auto content = fs.read(path);
       if (!content) return content.error();
@@ -210,6 +213,8 @@ Result<ProjectConfig> find_project_config(const FileSystem& fs, const std::strin
     const std::string up = parent_of(dir);
     if (up == dir || dir.empty() || dir == ".") break;
     dir = up;
+    const bool strip = rel != "." && rel != ".." && !rel.ends_with("/..");
+    rel = strip ? parent_of(rel) : (rel == "." ? std::string("..") : join_path(rel, ".."));
   }
   return ProjectConfig{};
 }
