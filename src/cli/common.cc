@@ -117,7 +117,7 @@ Result<Inputs> load_inputs(const FileSystem& fs, const UniverseOptions& universe
   if (!timing.durations.empty()) {
     auto content = read_input(fs, timing.durations);
     if (!content) return content.error();
-    auto parsed = parse_durations_in_place(*content, timing.durations);
+    auto parsed = parse_durations_consuming(std::move(*content), timing.durations);
     if (!parsed) return parsed.error();
     inputs.timings = std::move(*parsed);
     if (inputs.timings->skipped_invalid > 0) {

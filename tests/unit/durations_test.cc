@@ -122,8 +122,24 @@ TEST(Durations, InPlaceParseOfAFileEqualsTheCopyingParse) {
     auto unpadded = parse_durations_in_place(tight, "d");
     ASSERT_TRUE(unpadded.ok());
     EXPECT_EQ(unpadded->tests, copied->tests);
+    auto consumed = parse_durations_consuming(std::move(*content), "d");
+    ASSERT_TRUE(consumed.ok());
+    EXPECT_EQ(consumed->tests, copied->tests);
+    EXPECT_EQ(content->capacity(), std::string().capacity());  // released once parsed
   }
   std::filesystem::remove(path);
+}
+
+// Releasing the text happens only after a successful parse: errors still point into it.
+TEST(Durations, ConsumingParseKeepsErrorLocations) {
+  std::string text = "{\n  \"a.py::t\": 1,\n  \"b.py::t\": }\n";
+  auto consumed = parse_durations_consuming(std::move(text), "d.json");
+  auto borrowed = parse_durations("{\n  \"a.py::t\": 1,\n  \"b.py::t\": }\n", "d.json");
+  ASSERT_FALSE(consumed.ok());
+  ASSERT_FALSE(borrowed.ok());
+  EXPECT_EQ(consumed.error().line, borrowed.error().line);
+  EXPECT_EQ(consumed.error().column, borrowed.error().column);
+  EXPECT_EQ(consumed.error().message, borrowed.error().message);
 }
 
 }  // namespace

@@ -91,8 +91,10 @@ bool blank_non_finite_tokens(std::string& text) {
   return changed;
 }
 
+// `owned`, when given, holds `content` and is released once the DOM is built (the DOM keeps
+// its own copy of every string).
 Result<Timings> parse(std::string_view content, bool padded_in_place,
-                      const std::string& source_name) {
+                      const std::string& source_name, std::string* owned = nullptr) {
   if (content.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return error_in(source_name,
                     std::string("empty file: expected a JSON object of test id -> seconds") +
@@ -122,6 +124,7 @@ Result<Timings> parse(std::string_view content, bool padded_in_place,
     located.message += kFix;
     return located;
   }
+  if (owned) std::string().swap(*owned);
   Timings timings;
   simdjson::dom::object object;
   simdjson::dom::array pairs;
@@ -175,6 +178,11 @@ Result<Timings> parse_durations_in_place(const std::string& content,
                                          const std::string& source_name) {
   return parse(content, content.capacity() >= content.size() + simdjson::SIMDJSON_PADDING,
                source_name);
+}
+
+Result<Timings> parse_durations_consuming(std::string&& content, const std::string& source_name) {
+  return parse(content, content.capacity() >= content.size() + simdjson::SIMDJSON_PADDING,
+               source_name, &content);
 }
 
 }  // namespace shardplan

@@ -16,6 +16,9 @@ Result<Timings> parse_durations(std::string_view content, const std::string& sou
 // simdjson's padding spare (as FileSystem::read leaves it): saves a copy of large files.
 Result<Timings> parse_durations_in_place(const std::string& content,
                                          const std::string& source_name);
+// The same, releasing `content` as soon as the JSON is parsed and before the entries are
+// copied out, so the text and the timings never both occupy memory (large files).
+Result<Timings> parse_durations_consuming(std::string&& content, const std::string& source_name);
 
 // Orders the tests by id and keeps one entry per id: of entries with the same id, the one that
 // came last (so a later record of a test overrides an earlier one).
