@@ -920,6 +920,7 @@ def write_atomically(path, content):
 _OWN_VALUE_OPTIONS = frozenset((
     "--shardplan", "--shardplan-shard", "--shardplan-store-durations", "--shardplan-splits",
     "--shardplan-group", "--shardplan-durations", "--shardplan-write-plan", "--shardplan-binary",
+    "--shardplan-segment",
     "--splits", "--group", "--durations-path", "--splitting-algorithm"))
 _OWN_FLAGS = frozenset(("--store-durations", "--clean-durations"))
 # Set to 0 to keep pytest-split's option names free (a conftest.py that defines --group).
@@ -1120,6 +1121,9 @@ class PlannerRun:
                         "--pytest-version", str(_pytest_major())]
         if self.durations is not None:
             self.command += ["--durations", str(self.durations)]
+        segment = get("shardplan_segment")
+        if segment:
+            self.command += ["--segment", segment]
         self.command += ["--"] + planning_arguments(config)
         self.invocation = str(config.invocation_params.dir)
         self.started = time.perf_counter()
@@ -1271,6 +1275,9 @@ def pytest_addoption(parser):
                          "at the rootdir)")
     group.addoption("--shardplan-write-plan", metavar="PATH", default=None,
                     help="also write the plan made in this job to PATH, for `shardplan audit`")
+    group.addoption("--shardplan-segment", metavar="NAME", default=None,
+                    help="with --shardplan-splits: plan only this named segment of shardplan.toml "
+                         "or [tool.shardplan] (its paths and pytest args; docs/segments.md)")
     group.addoption("--shardplan-binary", metavar="PATH", default=None,
                     help="the shardplan binary that plans (default: $SHARDPLAN_BINARY, the "
                          "installed wheel's, then PATH's)")

@@ -340,3 +340,23 @@ def test_a_foreign_collector_turns_skipping_off(tmp_path, plugin_env):
         assert skipped_directories(proc) == 0, proc.stdout
         seen.extend(collected(proc))
     assert sorted(seen) == sorted(full)
+
+
+def test_a_segment_is_planned_and_run_alone(layout, plugin_env):
+    """--shardplan-segment NAME plans the segment of shardplan.toml in every job, exactly as
+    `shardplan plan --segment NAME` does; the groups run its files and nothing else."""
+    (layout / "shardplan.toml").write_text('[segments.unit]\ninclude = ["tests/unit"]\n'
+                                           'shards = 2\n')
+    plan = layout / "unit.json"
+    shardplan("plan", "--segment", "unit", "--shards", 3, "--durations", ".test_durations",
+              "--pytest-version", PYTEST_TARGET.version, "-o", plan, cwd=layout)
+    seen = []
+    for group in range(1, 4):
+        written = layout / f"job-{group}.json"
+        seen += collected(run_pytest(layout, plugin_env, "--collect-only", "-q",
+                                     "--shardplan-splits=3", f"--shardplan-group={group}",
+                                     "--shardplan-segment=unit",
+                                     f"--shardplan-write-plan={written}"))
+        assert written.read_bytes() == plan.read_bytes(), f"group {group}: the plans differ"
+    unit = collected(run_pytest(layout, plugin_env, "--collect-only", "-q", "tests/unit"))
+    assert sorted(seen) == sorted(unit) and len(unit) == 40

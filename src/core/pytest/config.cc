@@ -518,6 +518,7 @@ constexpr ValueOption kValueOptions[] = {
     {"--shardplan-durations", Known::other, "PATH"},
     {"--shardplan-write-plan", Known::other, "PATH"},
     {"--shardplan-binary", Known::other, "PATH"},
+    {"--shardplan-segment", Known::other, "NAME"},
 };
 
 const ValueOption* value_option(std::string_view name) {
