@@ -10,12 +10,12 @@
 #include "cli/common.h"
 #include "cli/cost_options.h"
 #include "cli/plan_scope.h"
+#include "cli/segment_options.h"
 #include "core/ci/ci_env.h"
 #include "core/ci/github.h"
 #include "core/emit/plan_json.h"
 #include "core/plan/duration.h"
 #include "core/plan/recommend.h"
-#include "core/plan/segments.h"
 #include "core/timings/durations.h"
 #include "core/verify/check.h"
 
@@ -33,39 +33,8 @@ struct PlanCommand {
   PlanFormat format = PlanFormat::plan;
   std::string output;
   std::vector<std::string> collected;
-  std::string segment;  // --segment NAME: defaults from the project's configuration
+  SegmentOptions segment;  // --segment NAME: defaults from the project's configuration
 };
-
-// --segment NAME: the segment's settings fill in what the command line left out (docs/
-// segments.md). Its paths are relative to the configuration's directory, which becomes the
-// root when --root was not given; --include/--exclude on the command line replace the
-// segment's, its pytest args come before the command line's.
-Result<bool> apply_segment(const FileSystem& fs, PlanCommand& options, bool root_given) {
-  if (options.segment.empty()) return true;
-  auto config = find_project_config(fs, ".");
-  if (!config) return config.error();
-  auto found = find_segment(*config, options.segment);
-  if (!found) return found.error();
-  const Segment& segment = **found;
-  UniverseOptions& universe = options.universe;
-  if (!root_given) universe.root = config->root;
-  if (universe.include.empty()) universe.include = segment.include;
-  if (universe.exclude.empty()) universe.exclude = segment.exclude;
-  universe.pytest_args.insert(universe.pytest_args.begin(), segment.pytest_args.begin(),
-                              segment.pytest_args.end());
-  if (options.shards.empty()) {
-    options.shards = segment.shards ? std::to_string(*segment.shards) : "auto";
-    if (!segment.shards && options.sizing.target.empty()) {
-      options.sizing.target = fmt::format("{}", *segment.target_seconds);
-    }
-  }
-  if (options.timing.durations.empty() && options.timing.junit.empty() && config->durations) {
-    options.timing.durations = join_path(config->root, *config->durations);
-  }
-  if (!options.cost.file_overhead) options.cost.file_overhead = segment.file_overhead;
-  if (!options.cost.shard_overhead) options.cost.shard_overhead = segment.shard_overhead;
-  return true;
-}
 
 // pytest records node ids relative to its rootdir; the plan's paths are relative to --root. When
 // the config file (and so the rootdir) lies above --root, the timings' ids carry the path from
@@ -181,7 +150,7 @@ Result<int> shard_count(const PlanCommand& options, const Workload& work, const 
   return sizing.rows.back().shards;
 }
 
-int run_plan(PlanCommand& options, bool root_given) {
+int run_plan(PlanCommand& options) {
   const RealFileSystem fs;
   if (options.format == PlanFormat::github_matrix &&
       (options.output.empty() || options.output == "-")) {
@@ -190,7 +159,11 @@ int run_plan(PlanCommand& options, bool root_given) {
                          "with -o plan.json"),
                 kExitUsage);
   }
-  if (auto applied = apply_segment(fs, options, root_given); !applied) return fail(applied.error());
+  if (auto applied = apply_segment(fs, options.segment, options.universe, options.timing,
+                                   options.cost, options.sizing, &options.shards);
+      !applied) {
+    return fail(applied.error());
+  }
   if (options.shards.empty()) {
     return fail(error_in("", "give --shards N (or 'auto' with --target), or --segment NAME"),
                 kExitUsage);
@@ -229,10 +202,6 @@ Runner setup_plan(CLI::App& command) {
   command.add_option("--shards,-n", options->shards,
                      "Number of shards N, or 'auto' (needs --target); required unless --segment "
                      "gives it");
-  command.add_option("--segment", options->segment,
-                     "Take the defaults of this named segment of shardplan.toml or "
-                     "[tool.shardplan] (docs/segments.md): paths, pytest args, shards, target, "
-                     "overheads, durations; the command line's own options win");
   add_sizing_options(command, options->sizing, SizingUse::plan_auto);
   add_universe_options(command, options->universe);
   add_pytest_args(command, options->universe);
@@ -253,8 +222,8 @@ Runner setup_plan(CLI::App& command) {
       "mean of timed files in the same directory, else in the nearest parent directory with "
       "timed files, else the median timed file. With no --durations every file weighs 1 s.\n"
       "Exit codes: 0 ok; 1 invalid input; 2 usage error or more shards than the suite can fill.");
-  const CLI::Option* root = command.get_option("--root");
-  return [options, root] { return run_plan(*options, root->count() > 0); };
+  add_segment_option(command, options->segment);
+  return [options] { return run_plan(*options); };
 }
 
 }  // namespace shardplan::cli

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/cost_options.h"
+#include "cli/segment_options.h"
 #include "core/ci/ci_env.h"
 #include "core/plan/recommend.h"
 
@@ -17,6 +18,7 @@ struct RecommendCommand {
   TimingOptions timing;
   CostOptions cost;
   SizingOptions sizing;
+  SegmentOptions segment;
 };
 
 std::string minutes_text(double seconds) {
@@ -41,8 +43,13 @@ void print_table(const Sizing& sizing, const std::string& target) {
   }
 }
 
-int run_recommend(const RecommendCommand& options) {
+int run_recommend(RecommendCommand& options) {
   const RealFileSystem fs;
+  if (auto applied = apply_segment(fs, options.segment, options.universe, options.timing,
+                                   options.cost, options.sizing, nullptr);
+      !applied) {
+    return fail(applied.error());
+  }
   const SizingOptions& sizing = options.sizing;
   auto target = target_seconds(sizing);
   if (!target) return fail(target.error(), kExitUsage);
@@ -68,6 +75,7 @@ Runner setup_recommend(CLI::App& command) {
   add_universe_options(command, options->universe);
   add_timing_options(command, options->timing);
   add_cost_options(command, options->cost);
+  add_segment_option(command, options->segment);
   command.footer(
       "Wall-clock is the predicted makespan including --shard-overhead; runner time is "
       "the sum over jobs; efficiency is test and file time over N x makespan.\nExit "
