@@ -1,5 +1,6 @@
 // libFuzzer target: the JUnit XML reader, fed whole and in chunks whose size the first byte
-// picks (chunk boundaries must not change the result).
+// picks (chunk boundaries must not change the result), and the fast parser against expat: on
+// every input the fast one does not give up on, both give the same cases, positions and errors.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -7,19 +8,34 @@
 
 #include "core/timings/junit.h"
 
+namespace {
+
+bool same(const shardplan::Result<shardplan::JunitReport>& a,
+          const shardplan::Result<shardplan::JunitReport>& b) {
+  if (a.ok() != b.ok()) return false;
+  if (!a.ok()) return a.error().format() == b.error().format();
+  return a->cases == b->cases && a->properties == b->properties && a->unresolved == b->unresolved;
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using shardplan::XmlParser;
   static const shardplan::ModuleIndex index(
       {"tests/unit/test_math.py", "tests/unit/test_broken.py", "tests/v1.2/test_dots.py", "a.py"});
   if (size == 0) return 0;
   const std::size_t chunk = data[0] % 64 + 1;
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
-  auto whole = shardplan::parse_junit(text, "fuzz.xml", index);
-  shardplan::JunitReader reader("fuzz.xml", index);
-  for (std::size_t at = 0; at < text.size(); at += chunk) {
-    if (!reader.feed(text.substr(at, chunk))) break;
+  const auto whole = shardplan::parse_junit(text, "fuzz.xml", index);
+  const auto expat = shardplan::parse_junit_with(text, "fuzz.xml", index, XmlParser::expat);
+  if (!same(whole, expat)) std::abort();
+  for (const XmlParser parser : {XmlParser::fast, XmlParser::expat}) {
+    shardplan::JunitReader reader("fuzz.xml", index, parser);
+    for (std::size_t at = 0; at < text.size(); at += chunk) {
+      if (!reader.feed(text.substr(at, chunk))) break;
+    }
+    const auto chunked = reader.finish();
+    if (!reader.gave_up() && !same(chunked, expat)) std::abort();
   }
-  auto chunked = reader.finish();
-  if (whole.ok() != chunked.ok()) std::abort();
-  if (whole.ok() && whole->cases != chunked->cases) std::abort();
   return 0;
 }
