@@ -27,6 +27,13 @@ same file. Standard library only, and one self-contained module on purpose.
       and import, module- and class-scoped fixture setups, session-scoped fixture setups and
       which files use them) into the sidecar FILE.costs.json (docs/costs-format.md).
 
+  --shardplan-order-log=PATH (automatic beside --junitxml when a shard runs)
+      Write the order in which each process ran its tests, with their outcomes, the plan's
+      digest and the shuffle seed (docs/order-log.md), so a failing shard can be replayed.
+  --shardplan-shuffle=SEED|random
+      Run the tests in a shuffled order (seeded; the seed is printed and logged), to surface
+      tests that depend on the order before a new split does.
+
 Without these options the plugin does nothing.
 
 PYTEST_DONT_REWRITE: nothing here asserts, and tests may import this module before loading it.
@@ -36,6 +43,7 @@ import fnmatch
 import importlib.util
 import json
 import posixpath
+import random
 import os
 import shlex
 import shutil
@@ -869,6 +877,120 @@ def write_costs(path, measured, clean):
     write_atomically(path, json.dumps(document, sort_keys=True, indent=2) + "\n")
 
 
+ORDER_FORMAT = "shardplan-order"
+ORDER_VERSION = 1
+WORKER_SEED_KEY = "shardplan_seed"  # xdist workerinput: the controller's shuffle seed
+
+
+def _outcome(report, known):
+    """The test's outcome so far, given this phase's report: an error in setup or teardown is
+    "error", a failing call "failed"; a skip does not hide an earlier failure."""
+    if report.failed:
+        return "failed" if report.when == "call" else "error"
+    if report.skipped and known == "passed":
+        return "skipped"
+    return known
+
+
+class OrderLog:
+    """Registered when a shard runs with --junitxml, or with --shardplan-order-log: the order in
+    which each process ran its tests, for `shardplan bisect` (docs/order-log.md). Under xdist
+    the controller sees every worker's reports and writes one file with an order per worker."""
+
+    def __init__(self, config, path, seed):
+        self.config = config
+        self.path = path
+        self.seed = seed
+        self.order = {}  # process ("main", "gw0", ...) -> [[node id, outcome], ...]
+        self.where = {}  # (process, node id) -> its entry
+
+    def pytest_runtest_logreport(self, report):
+        node = getattr(report, "node", None)
+        process = "main"
+        if node is not None and hasattr(node, "workerinput"):
+            process = node.workerinput.get("workerid", "worker")
+        nodeid = without_xdist_group(report.nodeid)
+        entry = self.where.get((process, nodeid))
+        if entry is None:
+            entry = [nodeid, "passed"]
+            self.where[(process, nodeid)] = entry
+            self.order.setdefault(process, []).append(entry)
+        entry[1] = _outcome(report, entry[1])
+
+    def pytest_sessionfinish(self, session):
+        if hasattr(self.config, "workerinput"):
+            return  # the controller writes what every worker ran
+        shard = self.config.pluginmanager.get_plugin("shardplan-shard")
+        document = {
+            "format": ORDER_FORMAT, "version": ORDER_VERSION,
+            "plan": shard.view.inputs_digest if shard is not None else None,
+            "shard": shard.view.shard if shard is not None else None,
+            "seed": self.seed,
+            "args": [str(arg) for arg in self.config.invocation_params.args],
+            "processes": {name: entries for name, entries in sorted(self.order.items())},
+        }
+        directory = os.path.dirname(os.path.abspath(self.path))
+        os.makedirs(directory, exist_ok=True)
+        write_atomically(self.path, json.dumps(document, indent=1) + "\n")
+
+
+class Shuffler:
+    """--shardplan-shuffle: the shard's tests in a seeded random order (after the shard's own
+    selection). Every xdist worker must collect the same order: they get the controller's seed."""
+
+    def __init__(self, seed):
+        self.seed = seed
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, session, config, items):
+        random.Random(self.seed).shuffle(items)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node):
+        node.workerinput[WORKER_SEED_KEY] = self.seed
+
+    def pytest_report_header(self, config):
+        return "shardplan: tests shuffled with seed %d (--shardplan-shuffle=%d repeats it)" % (
+            self.seed, self.seed)
+
+
+def _shuffle_seed(config):
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and WORKER_SEED_KEY in workerinput:
+        return workerinput[WORKER_SEED_KEY]
+    value = config.getoption("shardplan_shuffle", None)
+    if value is None:
+        return None
+    if value == "random":
+        return int.from_bytes(os.urandom(4), "big")
+    try:
+        return int(value)
+    except ValueError:
+        raise pytest.UsageError("shardplan: --shardplan-shuffle=%s: give a whole number (the "
+                                "seed) or 'random'" % value)
+
+
+def _order_log_path(config):
+    explicit = config.getoption("shardplan_order_log", None)
+    if explicit:
+        return os.path.join(str(config.invocation_params.dir), explicit)
+    junit = config.getoption("xmlpath", None)
+    shard = config.pluginmanager.get_plugin("shardplan-shard")
+    if junit and shard is not None:
+        base, _ = os.path.splitext(os.path.join(str(config.invocation_params.dir), junit))
+        return base + ".order.json"
+    return None
+
+
+def _configure_order(config):
+    seed = _shuffle_seed(config)
+    if seed is not None:
+        config.pluginmanager.register(Shuffler(seed), "shardplan-shuffle")
+    path = _order_log_path(config)
+    if path is not None:
+        config.pluginmanager.register(OrderLog(config, path, seed), "shardplan-order")
+
+
 def read_durations(path):
     """Entries of an existing durations file, and a problem description or None."""
     try:
@@ -920,7 +1042,7 @@ def write_atomically(path, content):
 _OWN_VALUE_OPTIONS = frozenset((
     "--shardplan", "--shardplan-shard", "--shardplan-store-durations", "--shardplan-splits",
     "--shardplan-group", "--shardplan-durations", "--shardplan-write-plan", "--shardplan-binary",
-    "--shardplan-segment",
+    "--shardplan-segment", "--shardplan-order-log", "--shardplan-shuffle",
     "--splits", "--group", "--durations-path", "--splitting-algorithm"))
 _OWN_FLAGS = frozenset(("--store-durations", "--clean-durations"))
 # Set to 0 to keep pytest-split's option names free (a conftest.py that defines --group).
@@ -1278,6 +1400,12 @@ def pytest_addoption(parser):
     group.addoption("--shardplan-segment", metavar="NAME", default=None,
                     help="with --shardplan-splits: plan only this named segment of shardplan.toml "
                          "or [tool.shardplan] (its paths and pytest args; docs/segments.md)")
+    group.addoption("--shardplan-order-log", metavar="PATH", default=None,
+                    help="write the order each process ran its tests in, with outcomes "
+                         "(default with a shard and --junitxml: beside the report, .order.json)")
+    group.addoption("--shardplan-shuffle", metavar="SEED", default=None,
+                    help="run the tests in a seeded random order ('random' draws a seed); the "
+                         "seed is printed and written to the order log")
     group.addoption("--shardplan-binary", metavar="PATH", default=None,
                     help="the shardplan binary that plans (default: $SHARDPLAN_BINARY, the "
                          "installed wheel's, then PATH's)")
@@ -1372,6 +1500,7 @@ def pytest_configure(config):
     elif config.getoption("shardplan", None):
         _configure_shard(config)
     _configure_durations_store(config)
+    _configure_order(config)
 
 
 def _configure_durations_store(config):

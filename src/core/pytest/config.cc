@@ -519,6 +519,8 @@ constexpr ValueOption kValueOptions[] = {
     {"--shardplan-write-plan", Known::other, "PATH"},
     {"--shardplan-binary", Known::other, "PATH"},
     {"--shardplan-segment", Known::other, "NAME"},
+    {"--shardplan-order-log", Known::other, "PATH"},
+    {"--shardplan-shuffle", Known::other, "SEED"},
 };
 
 const ValueOption* value_option(std::string_view name) {
