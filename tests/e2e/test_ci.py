@@ -543,7 +543,9 @@ def test_every_ci_runs_each_shard_once(planned, ci):
                         "--junitxml=reports/shard-{shard}.xml")
         assert_ok(proc, f"{ci} shard {index}")
         assert f"--shard auto: shard {index} of {SHARDS} from" in proc.stderr
-    assert sorted(os.listdir(planned / "reports")) == [f"shard-{i}.xml" for i in range(1, SHARDS + 1)]
+    # Each shard's JUnit report, and beside it the order its tests ran in (docs/order-log.md).
+    assert sorted(os.listdir(planned / "reports")) == sorted(
+        name for i in range(1, SHARDS + 1) for name in (f"shard-{i}.xml", f"shard-{i}.order.json"))
     if ci == "bazel":
         assert sorted(os.listdir(planned / "status")) == [f"shard-{i}" for i in range(1, SHARDS + 1)]
     audited = shardplan("audit", "--plan", "plan.json", "--junit", "reports/shard-{shard}.xml", *INCLUDE,
