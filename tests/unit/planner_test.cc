@@ -8,6 +8,7 @@
 #include "core/plan/pack.h"
 #include "core/plan/slicing.h"
 #include "core/plan/workload.h"
+#include "suites.h"
 
 namespace shardplan {
 namespace {
@@ -152,11 +153,7 @@ TEST(Slicing, FillTakesTheFurthestTestThatFitsThenBacksOffToAClassBoundary) {
   EXPECT_EQ(cutter.boundary_level(6), 0);
 }
 
-Workload work_of(std::vector<TestTiming> tests, std::vector<std::string> universe) {
-  const Timings timings = timings_of(std::move(tests));
-  std::sort(universe.begin(), universe.end());
-  return build_workload(universe, &timings);
-}
+using test_suites::work_of;
 
 TEST(Planner, RefusesMoreShardsThanPiecesAndSaysTheMaximum) {
   const Workload work = work_of({{"a.py::t1", 1}, {"a.py::t2", 1}}, {"a.py", "b.py"});
@@ -198,14 +195,8 @@ TEST(Planner, SplitsTheHeavyFileOnlyWhenItLowersTheMakespan) {
 // Whole files of awkward sizes and one file of many one-second tests: slices of the fine file
 // fill each shard's remaining room, so the makespan is the bound rounded up to whole tests.
 TEST(Planner, SlicesOfAFineGrainedFileFillTheRoomTheWholeFilesLeave) {
-  std::vector<TestTiming> tests;
-  for (int i = 0; i < 120; ++i) tests.push_back({fmt::format("fine.py::test_{:03}", i), 1});
-  for (const auto& [file, seconds] :
-       {std::pair{"a.py", 37.0}, {"b.py", 23.0}, {"c.py", 19.5}, {"d.py", 11.25}, {"e.py", 7.75}}) {
-    tests.push_back({std::string(file) + "::t", seconds});
-  }
-  const Workload work = work_of(tests, {"a.py", "b.py", "c.py", "d.py", "e.py", "fine.py"});
-  constexpr double kTotal = 120 + 37 + 23 + 19.5 + 11.25 + 7.75;  // no overhead
+  const Workload work = test_suites::fine_grained_work();
+  constexpr double kTotal = test_suites::kFineGrainedTotal;  // no overhead
   for (const int shards : {3, 4, 5}) {
     auto plan = make_plan(work, PlanOptions{shards, 0, true});
     ASSERT_TRUE(plan.ok());

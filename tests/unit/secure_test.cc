@@ -9,15 +9,12 @@
 #include "core/plan/planner.h"
 #include "core/plan/workload.h"
 #include "core/verify/check.h"
+#include "suites.h"
 
 namespace shardplan {
 namespace {
 
-Workload work_of(std::vector<TestTiming> tests, const std::vector<std::string>& universe) {
-  std::sort(tests.begin(), tests.end(), [](auto& a, auto& b) { return a.id < b.id; });
-  const Timings timings{std::move(tests), 0};
-  return build_workload(universe, &timings);
-}
+using test_suites::work_of;
 
 // Weights for hand-made plans: every whole file and every test weighs what the maps say.
 PieceWeights weights_of(const std::map<std::string, double>& files,
@@ -112,13 +109,7 @@ TEST(SecureShards, LeavesShardsExposedWhenThereAreMoreShardsThanFiles) {
 TEST(SecureShards, PlansAFineGrainedFileNextToFewWholeFilesWithEveryShardDurable) {
   // Six files, four shards: the balanced plan gives one shard only a slice of fine.py; the
   // securing pass pays a whole file into it with fine.py tests, without leaving the bound.
-  std::vector<TestTiming> tests;
-  for (int i = 0; i < 120; ++i) tests.push_back({fmt::format("fine.py::test_{:03}", i), 1});
-  for (const auto& [file, seconds] :
-       {std::pair{"a.py", 37.0}, {"b.py", 23.0}, {"c.py", 19.5}, {"d.py", 11.25}, {"e.py", 7.75}}) {
-    tests.push_back({std::string(file) + "::t", seconds});
-  }
-  const Workload work = work_of(tests, {"a.py", "b.py", "c.py", "d.py", "e.py", "fine.py"});
+  const Workload work = test_suites::fine_grained_work();
   for (const int shards : {2, 3, 4, 5, 6}) {
     auto plan = make_plan(work, PlanOptions{shards, 0, true});
     ASSERT_TRUE(plan.ok());

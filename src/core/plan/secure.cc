@@ -120,15 +120,15 @@ void put_slice(Shard& shard, Slice slice) {
   insert_sorted(shard.slices, std::move(slice));
 }
 
-// Moves the last `count` tests of the slice `s` of `giver` into `taker`: into its slice
-// `into` of the same file or, when `into` is kNone, into a new slice of that file.
-void shift_tests(Plan& plan, Shard& giver, std::size_t s, Shard& taker, std::size_t into,
-                 std::size_t count, const PieceWeights& weights) {
+// Moves the tests [first, last) of the slice `s` of `giver` into `taker`: into its slice `into`
+// of the same file (merged in order) or, when `into` is kNone, into a new slice of that file.
+void move_tests(Plan& plan, Shard& giver, std::size_t s, std::size_t first, std::size_t last,
+                Shard& taker, std::size_t into, const PieceWeights& weights) {
   Slice& from = giver.slices[s];
-  const auto first = from.tests.end() - static_cast<std::ptrdiff_t>(count);
-  std::vector<std::string> moved(std::make_move_iterator(first),
-                                 std::make_move_iterator(from.tests.end()));
-  from.tests.erase(first, from.tests.end());
+  const auto begin = from.tests.begin() + static_cast<std::ptrdiff_t>(first);
+  const auto end = from.tests.begin() + static_cast<std::ptrdiff_t>(last);
+  std::vector<std::string> moved(std::make_move_iterator(begin), std::make_move_iterator(end));
+  from.tests.erase(begin, end);
   double seconds = 0;
   for (const std::string& id : moved) seconds += weights.test(id);
   from.seconds -= seconds, giver.predicted_seconds -= seconds;
@@ -153,6 +153,16 @@ void shift_tests(Plan& plan, Shard& giver, std::size_t s, Shard& taker, std::siz
   to.seconds += seconds, taker.predicted_seconds += seconds;
 }
 
+// Moves the whole file `f` of `from` into `to`.
+void move_whole_file(Shard& from, std::size_t f, Shard& to, const PieceWeights& weights) {
+  std::string file = from.files[f];
+  from.files.erase(from.files.begin() + static_cast<std::ptrdiff_t>(f));
+  const double weight = weights.whole_file(file);
+  from.predicted_seconds -= weight;
+  to.predicted_seconds += weight;
+  insert_sorted(to.files, std::move(file));
+}
+
 void apply(Plan& plan, std::size_t target, const Move& move, const PieceWeights& weights) {
   Shard& from = plan.shards[move.donor];
   Shard& to = plan.shards[target];
@@ -160,14 +170,10 @@ void apply(Plan& plan, std::size_t target, const Move& move, const PieceWeights&
     put_slice(to, take_slice(from, move.donor_slice));
     return;
   }
-  std::string file = from.files[move.file];
-  from.files.erase(from.files.begin() + static_cast<std::ptrdiff_t>(move.file));
-  const double weight = weights.whole_file(file);
-  from.predicted_seconds -= weight;
-  to.predicted_seconds += weight;
-  insert_sorted(to.files, std::move(file));
+  move_whole_file(from, move.file, to, weights);
   if (move.tests > 0) {
-    shift_tests(plan, to, move.slice, from, move.donor_slice, move.tests, weights);
+    const std::size_t size = to.slices[move.slice].tests.size();
+    move_tests(plan, to, move.slice, size - move.tests, size, from, move.donor_slice, weights);
   } else if (move.slice != kNone) {
     put_slice(from, take_slice(to, move.slice));
   }
@@ -192,20 +198,37 @@ void restore_marks(Plan& plan, const std::vector<std::vector<std::pair<bool, int
   }
 }
 
-// Tries the candidates for `target`, best first, until one leaves fewer shards exposed, and
-// keeps it; a try that does not is undone (the two shards it touched, and the slice marks).
-bool secure_one(Plan& plan, std::size_t target, std::size_t exposed_now,
-                const PieceWeights& weights) {
+// Tries `candidates` in order until one is kept: `apply(candidate)` changes the plan, only in
+// the two shards `shards_of(candidate)` names (and slice marks); `keep()` then says whether the
+// result stays. A try that is not kept is undone. `stop(candidate)` ends the tries early.
+template <class Candidate, class ShardsOf, class Apply, class Keep, class Stop>
+bool keep_first(Plan& plan, const std::vector<Candidate>& candidates, ShardsOf shards_of,
+                Apply apply_one, Keep keep, Stop stop) {
   const auto marks = slice_marks(plan);
-  for (const Move& move : candidates(plan, target, weights)) {
-    const Shard donor = plan.shards[move.donor], exposed = plan.shards[target];
-    apply(plan, target, move, weights);
-    if (spread_owners(plan).size() < exposed_now) return true;
-    plan.shards[move.donor] = donor;
-    plan.shards[target] = exposed;
+  for (const Candidate& candidate : candidates) {
+    if (stop(candidate)) break;
+    const auto [a, b] = shards_of(candidate);
+    const Shard saved_a = plan.shards[a], saved_b = plan.shards[b];
+    apply_one(candidate);
+    if (keep(candidate)) return true;
+    plan.shards[a] = saved_a;
+    plan.shards[b] = saved_b;
     restore_marks(plan, marks);
   }
   return false;
+}
+
+// Tries the candidates for `target`, best first, until one leaves fewer shards exposed.
+bool secure_one(Plan& plan, std::size_t target, std::size_t exposed_now,
+                const PieceWeights& weights) {
+  return keep_first(
+      plan, candidates(plan, target, weights),
+      [&](const Move& move) {
+        return std::pair{move.donor, target};
+      },
+      [&](const Move& move) { apply(plan, target, move, weights); },
+      [&](const Move&) { return spread_owners(plan).size() < exposed_now; },
+      [](const Move&) { return false; });
 }
 
 // One step of levelling: `piece` of the heaviest shard (a whole file when `slice` is kNone, a
@@ -254,24 +277,13 @@ void take_step(Plan& plan, std::size_t heavy, const Step& step, const PieceWeigh
   Shard& from = plan.shards[heavy];
   Shard& to = plan.shards[step.to];
   if (step.slice == kNone) {
-    std::string file = from.files[step.file];
-    from.files.erase(from.files.begin() + static_cast<std::ptrdiff_t>(step.file));
-    const double w = weights.whole_file(file);
-    from.predicted_seconds -= w, to.predicted_seconds += w;
-    insert_sorted(to.files, std::move(file));
+    move_whole_file(from, step.file, to, weights);
   } else if (step.test == kNone) {
     put_slice(to, take_slice(from, step.slice));
   } else {
-    Slice& slice = from.slices[step.slice];
     std::size_t into = 0;
-    slice_of(to, slice.file, &into);
-    Slice& target = to.slices[into];
-    const std::string id = slice.tests[step.test];
-    const double w = weights.test(id);
-    slice.tests.erase(slice.tests.begin() + static_cast<std::ptrdiff_t>(step.test));
-    target.tests.insert(std::lower_bound(target.tests.begin(), target.tests.end(), id), id);
-    slice.seconds -= w, from.predicted_seconds -= w;
-    target.seconds += w, to.predicted_seconds += w;
+    slice_of(to, from.slices[step.slice].file, &into);
+    move_tests(plan, from, step.slice, step.test, step.test + 1, to, into, weights);
   }
 }
 
@@ -282,7 +294,7 @@ void take_step(Plan& plan, std::size_t heavy, const Step& step, const PieceWeigh
 void level(Plan& plan, std::size_t exposed_now, const PieceWeights& weights) {
   constexpr int kMaxSteps = 100000;
   constexpr std::size_t kTriesPerStep = 16;
-  for (int step = 0; step < kMaxSteps; ++step) {
+  for (int round = 0; round < kMaxSteps; ++round) {
     const std::size_t heavy = static_cast<std::size_t>(
         std::max_element(plan.shards.begin(), plan.shards.end(),
                          [](const Shard& a, const Shard& b) {
@@ -290,21 +302,19 @@ void level(Plan& plan, std::size_t exposed_now, const PieceWeights& weights) {
                          }) -
         plan.shards.begin());
     const double limit = strictly_below(plan.shards[heavy].predicted_seconds);
-    const auto marks = slice_marks(plan);
-    bool moved = false;
     std::size_t tries = 0;
-    for (const Step& candidate : levelling_steps(plan, heavy, weights)) {
-      if (candidate.heavier >= limit || tries++ == kTriesPerStep) break;
-      const Shard from = plan.shards[heavy], to = plan.shards[candidate.to];
-      take_step(plan, heavy, candidate, weights);
-      if (candidate.test != kNone || spread_owners(plan).size() <= exposed_now) {
-        moved = true;
-        break;
-      }
-      plan.shards[heavy] = from;
-      plan.shards[candidate.to] = to;
-      restore_marks(plan, marks);
-    }
+    const bool moved = keep_first(
+        plan, levelling_steps(plan, heavy, weights),
+        [&](const Step& candidate) {
+          return std::pair{heavy, candidate.to};
+        },
+        [&](const Step& candidate) { take_step(plan, heavy, candidate, weights); },
+        [&](const Step& candidate) {
+          return candidate.test != kNone || spread_owners(plan).size() <= exposed_now;
+        },
+        [&](const Step& candidate) {
+          return candidate.heavier >= limit || tries++ == kTriesPerStep;
+        });
     if (!moved) return;
   }
 }
