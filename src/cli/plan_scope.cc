@@ -4,6 +4,7 @@
 
 #include "cli/reports.h"
 #include "core/glob.h"
+#include "core/text.h"
 
 namespace shardplan::cli {
 
@@ -26,10 +27,7 @@ bool looks_like_xml(std::string_view content) {
 
 void add_lines(std::string_view content, std::vector<std::string>& ids) {
   while (!content.empty()) {
-    const auto end = content.find('\n');
-    std::string_view line = content.substr(0, end);
-    content.remove_prefix(end == std::string_view::npos ? content.size() : end + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    std::string_view line = next_line(content);
     // `--collect-only -q` ends with "N tests collected in 0.1s" and may print warnings: only
     // lines that look like node ids count.
     const auto names = line.find("::");

@@ -543,10 +543,7 @@ Result<std::vector<std::string>> parse_file_list(std::string_view content,
   int line = 0;
   while (!content.empty()) {
     ++line;
-    const auto end = content.find('\n');
-    std::string_view text = content.substr(0, end);
-    content.remove_prefix(end == std::string_view::npos ? content.size() : end + 1);
-    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    std::string_view text = next_line(content);
     if (text.find_first_not_of(" \t") == std::string_view::npos || text.front() == '#') continue;
     int column = 1;
     while (starts_with(text, "./")) {
