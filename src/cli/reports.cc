@@ -1,13 +1,6 @@
 #include "cli/reports.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -97,64 +90,20 @@ Result<Timings> junit_timings(const FileSystem& fs, const std::vector<std::strin
   return merged;
 }
 
-StreamedOutput::StreamedOutput(std::string path) : path_(std::move(path)) {
-  if (path_.empty() || path_ == "-") return;
-  const std::filesystem::path target(path_);
-  const std::filesystem::path dir =
-      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  temp_ = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-  fd_ = ::mkstemp(temp_.data());
-  if (fd_ < 0) {
-    error_ = error_in(
-        path_, fmt::format("cannot create a temporary file beside it: {}", std::strerror(errno)));
-  }
-}
-
-StreamedOutput::~StreamedOutput() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-    ::unlink(temp_.c_str());
-  }
+StreamedOutput::StreamedOutput(std::string path) {
+  if (!path.empty() && path != "-") file_.emplace(std::move(path));
 }
 
 bool StreamedOutput::write(std::string_view piece) {
-  if (error_) return false;
-  if (temp_.empty()) {  // held back until commit: a failed run prints nothing
-    held_ += piece;
-    return true;
-  }
-  while (!piece.empty()) {
-    const ssize_t n = ::write(fd_, piece.data(), piece.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      error_ = error_in(
-          path_, fmt::format("write failed: {} (nothing was changed)", std::strerror(errno)));
-      return false;
-    }
-    piece.remove_prefix(static_cast<std::size_t>(n));
-  }
+  if (file_) return file_->write(piece);
+  held_ += piece;  // held back until commit: a failed run prints nothing
   return true;
 }
 
 Result<bool> StreamedOutput::commit() {
-  if (error_) return *error_;
-  if (temp_.empty()) {
-    std::fwrite(held_.data(), 1, held_.size(), stdout);
-    if (std::fflush(stdout) != 0) return error_in("<stdout>", "write failed");
-    return true;
-  }
-  const int fd = fd_;
-  fd_ = -1;
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(temp_.c_str());
-    return error_in(path_, "write failed while flushing (nothing was changed)");
-  }
-  ::chmod(temp_.c_str(), 0644);
-  if (::rename(temp_.c_str(), path_.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    ::unlink(temp_.c_str());
-    return error_in(path_, "cannot replace: " + reason + " (nothing was changed)");
-  }
+  if (file_) return file_->commit();
+  std::fwrite(held_.data(), 1, held_.size(), stdout);
+  if (std::fflush(stdout) != 0) return error_in("<stdout>", "write failed");
   return true;
 }
 

@@ -38,18 +38,13 @@ Result<Timings> junit_timings(const FileSystem& fs, const std::vector<std::strin
 class StreamedOutput {
  public:
   explicit StreamedOutput(std::string path);
-  ~StreamedOutput();
-  StreamedOutput(const StreamedOutput&) = delete;
-  StreamedOutput& operator=(const StreamedOutput&) = delete;
 
   bool write(std::string_view piece);  // false after the first failure
   Result<bool> commit();               // the first failure, if any
 
  private:
-  std::string path_, temp_;
-  std::string held_;  // stdout's text
-  int fd_ = -1;
-  std::optional<Diagnostic> error_;
+  std::optional<AtomicFile> file_;  // none: stdout
+  std::string held_;                // stdout's text
 };
 
 // "shardplan: warning: r.xml:3:5: cannot tell the test file of ... (2 such testcases ignored)".

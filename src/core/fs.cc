@@ -321,37 +321,60 @@ void remove_tree(const std::string& path) {
   stdfs::remove_all(path, ec);
 }
 
-Result<bool> write_file_atomic(const std::string& path, std::string_view content) {
-  const stdfs::path target(path);
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+  const stdfs::path target(path_);
   const stdfs::path dir = target.has_parent_path() ? target.parent_path() : stdfs::path(".");
-  std::string temp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0)
-    return error_in(
-        path, fmt::format("cannot create a temporary file beside it: {}", std::strerror(errno)));
-  std::size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+  temp_ = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  fd_ = ::mkstemp(temp_.data());
+  if (fd_ < 0) {
+    error_ = error_in(
+        path_, fmt::format("cannot create a temporary file beside it: {}", std::strerror(errno)));
+  }
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(temp_.c_str());
+  }
+}
+
+bool AtomicFile::write(std::string_view piece) {
+  if (error_) return false;
+  while (!piece.empty()) {
+    const ssize_t n = ::write(fd_, piece.data(), piece.size());
+    if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      if (errno == EINTR) continue;
-      const std::string reason = std::strerror(errno);
-      ::close(fd);
-      ::unlink(temp.c_str());
-      return error_in(path, "write failed: " + reason + " (nothing was changed)");
+      error_ = error_in(
+          path_, fmt::format("write failed: {} (nothing was changed)", std::strerror(errno)));
+      return false;
     }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(temp.c_str());
-    return error_in(path, "write failed while flushing (nothing was changed)");
-  }
-  ::chmod(temp.c_str(), 0644);
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    ::unlink(temp.c_str());
-    return error_in(path, "cannot replace: " + reason + " (nothing was changed)");
+    piece.remove_prefix(static_cast<std::size_t>(n));
   }
   return true;
+}
+
+Result<bool> AtomicFile::commit() {
+  if (error_) return *error_;
+  const int fd = fd_;
+  fd_ = -1;
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(temp_.c_str());
+    return error_in(path_, "write failed while flushing (nothing was changed)");
+  }
+  ::chmod(temp_.c_str(), 0644);
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    ::unlink(temp_.c_str());
+    return error_in(path_, "cannot replace: " + reason + " (nothing was changed)");
+  }
+  return true;
+}
+
+Result<bool> write_file_atomic(const std::string& path, std::string_view content) {
+  AtomicFile file(path);
+  file.write(content);
+  return file.commit();
 }
 
 }  // namespace shardplan

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -97,8 +98,27 @@ class MemoryFileSystem final : public FileSystem {
 // Joins two '/'-separated paths; an empty or "." side disappears.
 std::string join_path(const std::string& a, const std::string& b);
 
-// Writes `content` to `path` through a temporary file in the same directory and a rename,
-// so a failure never leaves a partial file behind.
+// A file written in pieces that appears at `path` only when commit() succeeds: the pieces go
+// to a temporary file beside it, which commit() flushes, makes 0644 and renames over `path`.
+// Without a commit (an error, or the object going away) the temporary file is removed and
+// `path` is left as it was.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  bool write(std::string_view piece);  // false after the first failure
+  Result<bool> commit();               // the first failure, if any
+
+ private:
+  std::string path_, temp_;
+  int fd_ = -1;
+  std::optional<Diagnostic> error_;
+};
+
+// Writes `content` to `path` through an AtomicFile, so a failure never leaves a partial file.
 Result<bool> write_file_atomic(const std::string& path, std::string_view content);
 
 // Appends `content` to `path` (created when missing), for logs other steps also write to.

@@ -21,3 +21,13 @@ if _WANTED and not pytest.__version__.startswith(_WANTED + "."):
 
 def pytest_report_header(config):
     return f"plugin under pytest {pytest.__version__} ({os.path.dirname(pytest.__file__)})"
+
+
+@pytest.fixture
+def plugin_on_path(monkeypatch):
+    """For runpytest_subprocess (xdist): the child pytest imports this plugin from python/."""
+    import shardplan_pytest
+
+    plugin_dir = os.path.dirname(shardplan_pytest.__file__)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        p for p in (plugin_dir, os.environ.get("PYTHONPATH")) if p))

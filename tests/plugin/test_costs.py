@@ -2,11 +2,8 @@
 records what a test's own time does not say. A slow session fixture and a slow module fixture,
 a file that is slow to import, and a file that uses neither prove where each second goes."""
 import json
-import os
 
 import pytest
-
-import shardplan_pytest
 
 CONFTEST = """
 import time
@@ -116,11 +113,8 @@ def test_an_unreadable_sidecar_is_replaced(project):
     assert "database" in costs_of(project)["fixtures"]
 
 
-def test_under_xdist_each_worker_reports_to_the_controller(project, monkeypatch):
+def test_under_xdist_each_worker_reports_to_the_controller(project, plugin_on_path):
     pytest.importorskip("xdist")
-    plugin_dir = os.path.dirname(shardplan_pytest.__file__)
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
-        p for p in (plugin_dir, os.environ.get("PYTHONPATH")) if p))
     result = project.runpytest_subprocess("-p", "shardplan_pytest", "-n", "2",
                                           "--shardplan-store-durations=d.json")
     result.assert_outcomes(passed=4)

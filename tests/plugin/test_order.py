@@ -1,11 +1,9 @@
 """The order log and the shuffle (docs/order-log.md): what each process ran, in order, with
 outcomes, so a failing shard can be replayed; and a seeded shuffle that the log records."""
 import json
-import os
 
 import pytest
 
-import shardplan_pytest
 from test_shardplan_pytest import plan_json, write_plan
 
 TESTS = """
@@ -85,11 +83,8 @@ def test_a_bad_seed_is_a_usage_error(project):
     result.stderr.fnmatch_lines(["*--shardplan-shuffle=soon: give a whole number*"])
 
 
-def test_under_xdist_each_worker_has_its_order_and_one_seed(project, monkeypatch):
+def test_under_xdist_each_worker_has_its_order_and_one_seed(project, plugin_on_path):
     pytest.importorskip("xdist")
-    plugin_dir = os.path.dirname(shardplan_pytest.__file__)
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
-        p for p in (plugin_dir, os.environ.get("PYTHONPATH")) if p))
     result = project.runpytest_subprocess("-p", "shardplan_pytest", "-n", "2",
                                           "--shardplan-shuffle=random",
                                           "--shardplan-order-log=x.json")
