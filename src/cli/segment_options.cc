@@ -34,8 +34,9 @@ Result<bool> apply_segment(const FileSystem& fs, const SegmentOptions& options,
   if (sizing.target.empty() && segment.target_seconds) {
     sizing.target = fmt::format("{}", *segment.target_seconds);
   }
-  if (timing.durations.empty() && timing.junit.empty() && config->durations) {
-    timing.durations = join_path(config->root, *config->durations);
+  const auto& durations = segment.durations ? segment.durations : config->durations;
+  if (timing.durations.empty() && timing.junit.empty() && durations) {
+    timing.durations = join_path(config->root, *durations);
   }
   if (!cost.file_overhead) cost.file_overhead = segment.file_overhead;
   if (!cost.shard_overhead) cost.shard_overhead = segment.shard_overhead;

@@ -17,6 +17,7 @@ file-overhead = 0.5
 
 [segments.integration]
 include = "tests/integration"
+durations = "ci/integration.durations"
 shards = "auto"
 target = "15m"
 shard-overhead = 30
@@ -35,6 +36,7 @@ TEST(Segments, ReadsEverySettingAndSortsByName) {
   EXPECT_EQ(integration.target_seconds, 900.0);
   EXPECT_EQ(integration.shard_overhead, 30.0);
   EXPECT_EQ(integration.line, 10);
+  EXPECT_EQ(integration.durations, "ci/integration.durations");
   const Segment& unit = config->segments[1];
   EXPECT_EQ(unit.shards, 4);
   EXPECT_EQ(unit.pytest_args, (std::vector<std::string>{"-m", "not slow"}));
@@ -90,7 +92,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "shardplan.toml:2:12: every entry of include must be a string"},
         BadConfig{"[segments.a]\nshard = 3\n",
                   "shardplan.toml:2:9: unknown key shard in segment a; the keys are: include, "
-                  "exclude, pytest-args, shards, target, file-overhead, shard-overhead"},
+                  "exclude, pytest-args, shards, target, file-overhead, shard-overhead, "
+                  "durations"},
         BadConfig{"[segments.a]\ntarget = \"15 minutes\"\n",
                   "shardplan.toml:2:10: target: '15 minutes' is not a duration; write e.g. 900, "
                   "90s, 15m or 1h30m"},

@@ -122,6 +122,12 @@ Result<Segment> read_segment(const std::string& name, const toml::node& node,
                      : key == "exclude" ? segment.exclude
                                         : segment.pytest_args;
       target = std::move(*words);
+    } else if (key == "durations") {
+      const auto* text = value.as_string();
+      if (text == nullptr) {
+        return error_at_node(value, source, "durations must be a path string");
+      }
+      segment.durations = text->get();
     } else if (key == "shards") {
       done = read_shards(value, source, segment);
       shards_given = true;
@@ -226,14 +232,16 @@ std::string segments_json(const ProjectConfig& config) {
   };
   Json segments = Json::array();
   for (const Segment& segment : config.segments) {
-    segments.push_back({{"name", segment.name},
-                        {"include", segment.include},
-                        {"exclude", segment.exclude},
-                        {"pytest_args", segment.pytest_args},
-                        {"shards", segment.shards ? Json(*segment.shards) : Json("auto")},
-                        {"target_seconds", optional(segment.target_seconds)},
-                        {"file_overhead", optional(segment.file_overhead)},
-                        {"shard_overhead", optional(segment.shard_overhead)}});
+    segments.push_back(
+        {{"name", segment.name},
+         {"include", segment.include},
+         {"exclude", segment.exclude},
+         {"pytest_args", segment.pytest_args},
+         {"shards", segment.shards ? Json(*segment.shards) : Json("auto")},
+         {"target_seconds", optional(segment.target_seconds)},
+         {"file_overhead", optional(segment.file_overhead)},
+         {"shard_overhead", optional(segment.shard_overhead)},
+         {"durations", segment.durations ? Json(*segment.durations) : Json(nullptr)}});
   }
   const Json document = {{"config", config.source.empty() ? Json(nullptr) : Json(config.source)},
                          {"root", config.root.empty() ? Json(nullptr) : Json(config.root)},

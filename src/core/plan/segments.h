@@ -24,6 +24,7 @@ struct Segment {
   std::optional<double> target_seconds;  // wall-clock goal of `auto`
   std::optional<double> file_overhead;   // seconds per file
   std::optional<double> shard_overhead;  // seconds per shard
+  std::optional<std::string> durations;  // its own timings file (else the configuration's)
   int line = 0;                          // where its table starts in the file
 };
 
