@@ -44,11 +44,11 @@ import importlib.util
 import json
 import posixpath
 import random
+import re
 import os
 import shlex
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -127,6 +127,18 @@ def is_excluded(path, exclude):
     return False
 
 
+def _ancestor_dirs(paths):
+    """Every directory above the '/'-separated `paths` ("" not included)."""
+    dirs = set()
+    for path in paths:
+        while "/" in path:
+            path = path.rpartition("/")[0]
+            if path in dirs:
+                break  # its own ancestors are in already
+            dirs.add(path)
+    return dirs
+
+
 class Scope:
     """The plan's scope (docs/plan-format.md, "scope"): which root-relative paths a job may run
     at all. The same rule as ScopeRule in src/core/scope.cc."""
@@ -139,11 +151,7 @@ class Scope:
         self.config = data["config"]
         self.root_from_config = data["root_from_config"]
         self.planned = frozenset(planned_files) if self.source == "files-from" else None
-        self.planned_dirs = set()
-        for path in planned_files:
-            while "/" in path:
-                path = path.rpartition("/")[0]
-                self.planned_dirs.add(path)
+        self.planned_dirs = _ancestor_dirs(planned_files)
 
     def contains(self, rel):
         """Whether the test file `rel` may run in some shard."""
@@ -585,12 +593,10 @@ class DirectoryPruner:
 
     def __init__(self, config, view):
         self.config = config
-        self.mine = {""}
-        for rel in list(view.files) + list(view.slices):
-            while "/" in rel:
-                rel = rel.rpartition("/")[0]
-                self.mine.add(rel)
-        self.norecurse = [str(pattern) for pattern in config.getini("norecursedirs")]
+        self.mine = _ancestor_dirs(list(view.files) + list(view.slices)) | {""}
+        patterns = [str(pattern) for pattern in config.getini("norecursedirs")]
+        self.norecurse = re.compile("|".join(fnmatch.translate(p) for p in patterns)) \
+            if patterns else None
         self.conftest_below = {}  # directory path -> whether a conftest.py is in or below it
         self.skipped = 0
 
@@ -624,7 +630,7 @@ class DirectoryPruner:
                     if entry.name == "conftest.py":
                         found = True
                     elif entry.is_dir(follow_symlinks=False):
-                        if not any(fnmatch.fnmatch(entry.name, p) for p in self.norecurse):
+                        if self.norecurse is None or not self.norecurse.match(entry.name):
                             found = self.has_conftest(entry.path)
                     elif entry.is_symlink() and entry.is_dir():
                         found = True  # not followed here: assume it may hold one
@@ -682,9 +688,12 @@ def locate_root(config, view):
         if candidate in seen:
             continue
         seen.add(candidate)
-        score = sum(1 for rel in sample if (candidate / rel).exists())
+        base = str(candidate)
+        score = sum(1 for rel in sample if os.path.exists(os.path.join(base, rel)))
         if score > best_score:
             best, best_score = candidate, score
+            if score == len(sample):
+                break  # no later candidate can hold more
     if best is None:
         raise PlanError(
             "none of the plan's %d files (e.g. %s) exists under pytest's rootdir %s, the "
