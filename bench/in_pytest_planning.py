@@ -48,7 +48,7 @@ TARGET_SECONDS = 0.060
 
 def materialize(args, gen):
     """The suite's directory (test files, pytest.ini, .test_durations), generated once."""
-    suite = os.path.join(args.work, f"suite-{TESTS}-{FILES}")
+    suite = os.path.join(args.work, f"suite-{TESTS}-{FILES}-{args.shape}")
     durations = os.path.join(suite, ".test_durations")
     if os.path.exists(durations):
         return suite
@@ -59,7 +59,7 @@ def materialize(args, gen):
     shutil.rmtree(staging, ignore_errors=True)
     os.makedirs(staging)
     generated = os.path.join(staging, "generated.json")
-    subprocess.run([gen, str(TESTS), str(FILES), generated], check=True)
+    subprocess.run([gen, "--shape", args.shape, str(TESTS), str(FILES), generated], check=True)
     subprocess.run([PYTHON, tool, generated, staging], check=True, stdout=subprocess.DEVNULL)
     os.replace(generated, os.path.join(staging, ".test_durations"))
     os.replace(staging, suite)
@@ -110,6 +110,9 @@ def main():
     parser.add_argument("--shards", type=int, default=38)
     parser.add_argument("--group", type=int, default=1)
     parser.add_argument("--out")
+    parser.add_argument("--shape", choices=("zipf", "uniform", "legacy"), default="zipf",
+                        help="bench_gen's suite shape (default zipf: skewed file sizes, deep "
+                             "paths; legacy: the suite issue 12 set its target on)")
     parser.add_argument("--no-bytecode-cache", action="store_true",
                         help="run pytest with PYTHONDONTWRITEBYTECODE=1: every job compiles the "
                              "plugin (and pytest's assertion rewrite of it) again")
@@ -191,7 +194,8 @@ def main():
     lines = [
         f"Command: `/usr/bin/python3 bench/in_pytest_planning.py --bin-dir build/bench` "
         f"(release binary). Suite: {TESTS:,} generated tests in {suite_files:,} "
-        f"files (bench_gen seed 1, made collectable by ../shared/tools/materialize.py), "
+        f"files (bench_gen --shape {args.shape} seed 1, made collectable by "
+        f"../shared/tools/materialize.py), "
         f"N = {args.shards}, group {args.group}: {len(shard['files'])} whole files and "
         f"{len(shard['slices'])} slices, {counts['in-job']} tests. pytest {major}, "
         f"{os.cpu_count()} cores; whole processes, median of {args.runs} rounds after one "
