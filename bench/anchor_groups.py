@@ -15,24 +15,9 @@ import json
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_ANCHORS = os.path.join(
-    os.environ.get("SHARDPLAN_ANCHORS") or os.path.join(HERE, "..", "..", "shared", "anchors"),
-    "pytest-split-0.11.0")
+from anchor_items import DEFAULT_ANCHORS, Function  # beside this script
+
 ALGORITHMS = ("least_duration", "duration_based_chunks")
-
-
-class Function:
-    """Stands in for a collected pytest item: the anchor reads .nodeid, and sorts by str(item)
-    to break ties, which for pytest's items is "<Function NAME>" (NAME: the id's last part)."""
-    __slots__ = ("nodeid", "name")
-
-    def __init__(self, nodeid):
-        self.nodeid = nodeid
-        self.name = nodeid.rsplit("::", 1)[-1]
-
-    def __repr__(self):
-        return f"<Function {self.name}>"
 
 
 def write_atomically(path, text):
