@@ -13,8 +13,9 @@
 namespace shardplan {
 namespace {
 
-constexpr std::string_view kSegmentKeys[] = {"include", "exclude",       "pytest-args",   "shards",
-                                             "target",  "file-overhead", "shard-overhead"};
+constexpr std::string_view kSegmentKeys[] = {"include",        "exclude",  "pytest-args",
+                                             "shards",         "target",   "file-overhead",
+                                             "shard-overhead", "durations"};
 constexpr std::string_view kTopKeys[] = {"durations", "segments"};
 
 template <std::size_t N>
