@@ -15,7 +15,7 @@ import json
 import os
 import sys
 
-from anchor_items import DEFAULT_ANCHORS, Function  # beside this script
+from anchor_items import DEFAULT_ANCHORS, Function, load_algorithms  # beside this script
 
 ALGORITHMS = ("least_duration", "duration_based_chunks")
 
@@ -32,12 +32,9 @@ def main():
     parser.add_argument("--shards", default="4,8,16,38,64")
     parser.add_argument("units_dir")
     args = parser.parse_args()
-    if not os.path.isdir(os.path.join(args.anchors, "pytest_split")):
-        print(f"anchor_groups: {args.anchors}/pytest_split is missing (see ../shared/anchors)",
-              file=sys.stderr)
+    algorithms = load_algorithms(args.anchors, "anchor_groups")
+    if algorithms is None:
         return 2
-    sys.path.insert(0, args.anchors)
-    from pytest_split import algorithms  # the unmodified anchor
 
     for name in sorted(os.listdir(args.units_dir)):
         if not name.endswith(".json"):

@@ -20,3 +20,17 @@ class Function:
 
     def __repr__(self):
         return f"<Function {self.name}>"
+
+
+def load_algorithms(anchors, who):
+    """pytest-split's `algorithms` module from `anchors`, or None after saying on stderr that it
+    is missing (`who` names the script)."""
+    import sys
+
+    if not os.path.isdir(os.path.join(anchors, "pytest_split")):
+        print(f"{who}: {anchors}/pytest_split is missing (see ../shared/anchors)", file=sys.stderr)
+        return None
+    sys.path.insert(0, anchors)
+    from pytest_split import algorithms  # the unmodified anchor
+
+    return algorithms

@@ -13,10 +13,9 @@ Usage: anchor_plan.py [--anchors DIR] [--algorithm least_duration|duration_based
 """
 import argparse
 import json
-import os
 import sys
 
-from anchor_items import DEFAULT_ANCHORS, Function  # beside this script
+from anchor_items import DEFAULT_ANCHORS, Function, load_algorithms  # beside this script
 
 
 def main():
@@ -27,12 +26,9 @@ def main():
     parser.add_argument("splits", type=int)
     parser.add_argument("output")
     args = parser.parse_args()
-    if not os.path.isdir(os.path.join(args.anchors, "pytest_split")):
-        print(f"anchor_plan: {args.anchors}/pytest_split is missing (see ../shared/anchors)",
-              file=sys.stderr)
+    algorithms = load_algorithms(args.anchors, "anchor_plan")
+    if algorithms is None:
         return 2
-    sys.path.insert(0, args.anchors)
-    from pytest_split import algorithms  # the unmodified anchor
 
     with open(args.durations, encoding="utf-8") as stream:
         durations = json.load(stream)
